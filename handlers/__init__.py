@@ -1,0 +1,1 @@
+"""Slack listeners and HTTP routes. Thin: parse, call a service, render."""

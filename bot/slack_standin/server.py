@@ -51,6 +51,11 @@ class SlackStandIn:
         self.calls: list[RecordedCall] = []
         self.base_url: str | None = None
 
+    @property
+    def identity(self) -> Identity:
+        """Team, bot user, bot and app ids of this imitated workspace."""
+        return self._ws.identity
+
     # -- setting the scene ------------------------------------------------
     def add_user(
         self, user_id: str, name: str, *, real_name: str | None = None, tz: str = "UTC", is_bot: bool = False

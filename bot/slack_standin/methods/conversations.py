@@ -110,6 +110,39 @@ def history(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def replies(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """A thread, parent first then replies oldest first, as Slack answers it."""
+    ws = ctx.ws
+    channel = _visible_channel(ws, args.get("channel"))
+    if not channel.is_member:
+        raise SlackError("not_in_channel")
+    parent_ts = _ts_arg(args.get("ts"), None, "thread_not_found")
+    if parent_ts is None:
+        raise SlackError("invalid_arguments")
+    limit = optional_int(args, "limit", 100)
+    limit = 100 if limit < 1 else min(limit, MAX_HISTORY_LIMIT)
+    oldest = _ts_arg(args.get("oldest"), Decimal(0), "invalid_ts_oldest")
+    after = _cursor_ts(args.get("cursor"))
+    with_metadata = truthy(args.get("include_all_metadata"))
+    thread = [m for m in ws.messages.get(channel.id, [])
+              if Decimal(m["ts"]) == parent_ts or Decimal(str(m.get("thread_ts") or -1)) == parent_ts]
+    if not any(Decimal(m["ts"]) == parent_ts for m in thread):
+        raise SlackError("thread_not_found")
+    found = sorted((m for m in thread
+                    if (Decimal(m["ts"]) == parent_ts or Decimal(m["ts"]) > oldest)
+                    and (after is None or Decimal(m["ts"]) > after)),
+                   key=lambda m: Decimal(m["ts"]))
+    page = found[:limit]
+    answer: dict[str, Any] = {
+        "messages": [api_message(m, with_metadata=with_metadata) for m in page],
+        "has_more": len(found) > limit,
+    }
+    if answer["has_more"]:
+        cursor = base64.b64encode(f"{_CURSOR_PREFIX}{page[-1]['ts']}".encode()).decode()
+        answer["response_metadata"] = {"next_cursor": cursor}
+    return answer
+
+
 def _ts_arg(value: Any, default: Decimal | None, error: str) -> Decimal | None:
     if value is None or value == "":
         return default
@@ -142,4 +175,5 @@ METHODS = {
     "conversations.info": MethodSpec(info),
     "conversations.join": MethodSpec(join),
     "conversations.history": MethodSpec(history),
+    "conversations.replies": MethodSpec(replies),
 }

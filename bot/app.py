@@ -1,0 +1,28 @@
+"""Builds the Bolt app: no module-level app, one per call, listeners registered by `register()`."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services import Services
+from handlers import actions, commands, events, request_log, views
+from handlers.request_log import LoggedBoltApp
+
+
+def build_bolt_app(services: Services, client: AsyncWebClient) -> LoggedBoltApp:
+    settings = services.settings
+    app = LoggedBoltApp(
+        metrics=services.metrics,
+        client=client,
+        # HTTP requests are verified by the route before they reach Bolt (with the injectable clock);
+        # Socket Mode requests need no signature.
+        signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else "",
+        request_verification_enabled=False,
+        process_before_response=True,
+        logger=logging.getLogger("crisp.bolt"),
+    )
+    for listeners in (request_log, commands, actions, views, events):
+        listeners.register(app, services)
+    return app

@@ -1,0 +1,56 @@
+"""Turn one `/crisp …` request into a reply: who is asking, where, which command, and run it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.commands import help as help_commands
+from bot.commands import project as project_commands
+from bot.commands import status as status_commands
+from bot.commands.registry import CommandTable, Invocation, Match, Reply
+from bot.errors import UserError
+from bot.permissions import Caller
+from bot.services import Services
+from bot.views import projects as project_views
+from bot.views import replies
+from storage.queries import projects
+
+log = logging.getLogger(__name__)
+
+
+def command_table() -> CommandTable:
+    return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS])
+
+
+class CommandDispatcher:
+    def __init__(self, services: Services, table: CommandTable | None = None):
+        self.services = services
+        self.table = table or command_table()
+        self.slash = services.settings.slash_command
+
+    async def dispatch(self, *, team_id: str, channel_id: str, user_id: str, text: str,
+                       open_modal: Callable[[dict[str, Any]], Awaitable[None]]) -> tuple[str, Reply]:
+        """Returns the command's usage name (for logs) and its reply. Never raises for bad input."""
+        text = (text or "").strip()
+        match = self.table.match(text or "help")
+        name = match.command.usage if isinstance(match, Match) else "unknown"
+        try:
+            async with self.services.db.session() as session:
+                project = await projects.active_in_channel(session, team_id, channel_id)
+            caller = Caller(team_id=team_id, user_id=user_id, is_admin=self.services.is_admin(user_id))
+            if not isinstance(match, Match):
+                usage = match.suggestion.usage if match.suggestion else None
+                return name, Reply(replies.unknown(match.word, usage, self.slash,
+                                                   [c.usage for c in match.group]))
+            command = match.command
+            if command.needs_project and project is None:
+                raise UserError(project_views.no_project_here(self.slash))
+            if command.needs_project is False and project is not None:
+                raise UserError(project_views.already_tracks(project))
+            caller.require(command.action)
+            invocation = Invocation(self.services, caller, channel_id, match.args, project, open_modal, self.table)
+            return name, await command.run(invocation)
+        except UserError as exc:
+            return name, Reply(replies.error(exc.message, hint=exc.hint, slash=self.slash))

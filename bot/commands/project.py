@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from bot.commands.registry import Command, Invocation, Reply
+from bot.permissions import Action
+from bot.projects import service
+from bot.views import projects as views
+
+
+async def create(invocation: Invocation) -> Reply:
+    if not invocation.args:
+        # No name given: ask for one in a modal (the one Slack call allowed on the ack path).
+        service.require_channel(invocation.channel_id)
+        await invocation.open_modal(views.create_modal(invocation.channel_id))
+        return Reply()
+    project = await service.create_project(invocation.services, invocation.caller, invocation.channel_id,
+                                           invocation.args)
+    return Reply(views.created_reply(project))
+
+
+async def list_all(invocation: Invocation) -> Reply:
+    listing = await service.list_projects(invocation.services, invocation.caller.team_id)
+    return Reply(views.project_list(listing.projects, listing.archived, invocation.services.clock.now()))
+
+
+async def archive(invocation: Invocation) -> Reply:
+    await service.archive_project(invocation.services, invocation.caller, invocation.project)
+    return Reply(views.archived_reply(invocation.project))
+
+
+COMMANDS = [
+    Command(("project", "create"), "project create NAME", "start a project bound to this channel", create,
+            action=Action.CREATE_PROJECT, needs_project=False),
+    Command(("project", "list"), "project list", "all projects with their channel and phase", list_all),
+    Command(("project", "archive"), "project archive", "archive this channel's project", archive,
+            action=Action.ARCHIVE_PROJECT, needs_project=True),
+]

@@ -1,0 +1,1 @@
+"""Console mode: Crisp in a terminal, with the Slack stand-in in place of Slack."""

@@ -1,0 +1,161 @@
+"""`python -m bot console`: the real bot against the in-process Slack stand-in, driven from a prompt."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import shlex
+import sys
+from collections.abc import Callable
+
+from pydantic import SecretStr
+
+from bot.console.session import ConsoleSession
+from bot.runtime import Runtime, StartupError
+from bot.settings import Settings
+from bot.slack_standin import SlackStandIn
+
+CONSOLE_HELP = """\
+Type what you would type in Slack, e.g. `/crisp help`, `/crisp project create Churn Radar`, `/crisp status`.
+  :as @alice        act as another person (created on first use)
+  :in #churn        move to another channel (created on first use)
+  :press N          press button N
+  :set N TEXT       fill field N of the open modal; :submit sends it, :close drops it, :modal shows it
+  :home             open your App Home tab
+  :invite           add Crisp to this channel      :join   join this channel yourself
+  :who              who and where you are          :quit   leave (or Ctrl-D)"""
+
+
+def console_settings(settings: Settings, api_url: str) -> Settings:
+    """Console mode is its own little workspace: a stand-in token and secret, and the console's
+    first person as admin unless CRISP_ADMINS names others."""
+    return settings.model_copy(update={
+        "slack_bot_token": SecretStr("xoxb-console-" + secrets.token_hex(8)),
+        "slack_signing_secret": SecretStr(secrets.token_hex(16)),
+        "slack_app_token": None,
+        "slack_api_url": api_url,
+        "crisp_admins": settings.crisp_admins or ("U0YOU",),
+    })
+
+
+async def start_console(settings: Settings, out: Callable[[str], None]) -> tuple[Runtime, SlackStandIn, ConsoleSession]:
+    standin = SlackStandIn()
+    api_url = await standin.start()
+    local = console_settings(settings, api_url)
+    runtime = Runtime(local)
+    try:
+        try:
+            await runtime.start(http=True)
+        except StartupError as exc:
+            if not str(exc).startswith("PORT"):
+                raise
+            out(f"(port {local.port} is taken; using a free one)")
+            await runtime.stop()
+            runtime = Runtime(local.model_copy(update={"port": 0}))
+            await runtime.start(http=True)
+    except BaseException:
+        await runtime.stop()
+        await standin.stop()
+        raise
+    session = ConsoleSession(
+        standin=standin,
+        events_url=f"http://127.0.0.1:{runtime.port}/slack/events",
+        signing_secret=local.slack_signing_secret.get_secret_value(),
+        slash_command=local.slash_command,
+        out=out,
+        settle=runtime.worker.wait_idle,
+    )
+    return runtime, standin, session
+
+
+async def handle_line(session: ConsoleSession, line: str) -> bool:
+    """Run one console line; False when the person wants to leave."""
+    line = line.strip()
+    if not line:
+        return True
+    if line.startswith(session.slash_command):
+        rest = line[len(session.slash_command):]
+        if rest and not rest[0].isspace():
+            session.out(f"!! unknown command {line.split()[0]}: try {session.slash_command} help")
+            return True
+        await session.slash(rest.strip())
+        return True
+    if not line.startswith(":"):
+        session.out(f"Commands start with {session.slash_command}; console controls with ':' (try :help).")
+        return True
+    try:
+        word, *args = shlex.split(line)
+    except ValueError as exc:
+        session.out(f"!! {exc}")
+        return True
+    rest = line[len(word):].strip()
+    if word in (":quit", ":q", ":exit"):
+        return False
+    if word == ":help":
+        session.out(CONSOLE_HELP)
+    elif word == ":as" and args:
+        session.user = session.person(args[0])
+        session.out(f"you are now @{session.user.name}")
+    elif word == ":in" and args:
+        session.place = session.channel(args[0])
+        session.out(f"you are now in #{session.place.name}")
+    elif word == ":who":
+        session.out(f"@{session.user.name} ({session.user.id}) in #{session.place.name} ({session.place.id})")
+    elif word == ":press" and args and args[0].isdigit():
+        await session.press(int(args[0]))
+    elif word == ":set" and len(args) >= 2 and args[0].isdigit():
+        await session.set_field(int(args[0]), rest.split(None, 1)[1])
+    elif word == ":submit":
+        await session.submit()
+    elif word == ":close":
+        await session.close_modal()
+    elif word == ":modal":
+        view = session.current_modal()
+        if view is None:
+            session.out("no modal is open")
+        else:
+            session._show_modal(session.user.id, view)
+    elif word == ":home":
+        await session.open_home()
+    elif word == ":invite":
+        await session.invite_bot()
+    elif word == ":join":
+        await session.join()
+    else:
+        session.out(f"!! don't know {line!r}; :help lists the console controls")
+    return True
+
+
+async def run_console(settings: Settings) -> int:
+    def out(text: str) -> None:
+        print(text, flush=True)
+
+    if settings.log_level == "INFO":
+        # The terminal is the Slack screen here: only problems are logged over it.
+        logging.getLogger().setLevel(logging.WARNING)
+
+    runtime, standin, session = await start_console(settings, out)
+    interactive = sys.stdin.isatty()
+    out(f"Crisp console — database {runtime.settings.safe_database_url()}, "
+        f"HTTP on port {runtime.port} (/healthz, /metrics).")
+    out(f"You are @{session.user.name} in #{session.place.name}. Type :help for the controls, "
+        f"{session.slash_command} help for the bot.")
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            prompt = f"@{session.user.name} #{session.place.name}> "
+            if interactive:
+                print(prompt, end="", flush=True)
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            if not interactive:
+                out(prompt + line.rstrip("\n"))
+            if not await handle_line(session, line):
+                break
+    finally:
+        await session.close()
+        await runtime.stop()
+        await standin.stop()
+    return 0

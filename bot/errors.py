@@ -1,0 +1,16 @@
+"""Errors a person caused; they are answered with an ephemeral line and change nothing."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input or a state that forbids the request. The message is shown as is (mrkdwn)."""
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class Refused(UserError):
+    """The caller may not do this; the message says who may."""

@@ -1,0 +1,81 @@
+"""Creating, listing and archiving projects. Each change is audited and announced in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.crisp_dm import FIRST_PHASE
+from bot.errors import UserError
+from bot.permissions import Action, Caller
+from bot.projects.naming import clean_name, slugify
+from bot.services import Services
+from bot.views import projects as project_views
+from storage.queries import audit, projects
+from storage.tables import Project
+
+
+@dataclass(frozen=True)
+class ProjectListing:
+    projects: list[Project]
+    archived: int
+
+
+def require_channel(channel_id: str) -> None:
+    if channel_id.startswith("D"):
+        raise UserError("Projects live in channels: run this in the channel your team works in.")
+
+
+async def create_project(services: Services, caller: Caller, channel_id: str, raw_name: str) -> Project:
+    caller.require(Action.CREATE_PROJECT)
+    require_channel(channel_id)
+    name = clean_name(raw_name)
+    slug = slugify(name)
+    try:
+        async with services.db.transaction() as session:
+            await _check_free(session, caller.team_id, channel_id, slug, name)
+            now = services.clock.now()
+            project = Project(team_id=caller.team_id, channel_id=channel_id, name=name, slug=slug,
+                              phase=FIRST_PHASE, phase_since=now, iteration=1, created_by=caller.user_id,
+                              created_at=now)
+            session.add(project)
+            await session.flush()
+            await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
+                               action="project.created", now=now, name=name, slug=slug, channel=channel_id)
+            await services.outbox.post(session, caller.team_id, channel_id,
+                                       project_views.created_announcement(project))
+    except IntegrityError:
+        # Someone created one in this channel (or with this name) a moment ago.
+        async with services.db.session() as session:
+            await _check_free(session, caller.team_id, channel_id, slug, name)
+        raise
+    return project
+
+
+async def _check_free(session, team_id: str, channel_id: str, slug: str, name: str) -> None:
+    existing = await projects.active_in_channel(session, team_id, channel_id)
+    if existing is not None:
+        raise UserError(project_views.already_tracks(existing))
+    clash = await projects.active_by_slug(session, team_id, slug)
+    if clash is not None:
+        raise UserError(f"A project called *{project_views.escape(clash.name)}* already exists in "
+                        f"<#{clash.channel_id}>. Pick another name.")
+
+
+async def list_projects(services: Services, team_id: str) -> ProjectListing:
+    async with services.db.session() as session:
+        return ProjectListing(await projects.active_for_team(session, team_id),
+                              await projects.archived_count(session, team_id))
+
+
+async def archive_project(services: Services, caller: Caller, project: Project) -> None:
+    caller.require(Action.ARCHIVE_PROJECT)
+    async with services.db.transaction() as session:
+        now = services.clock.now()
+        if not await projects.archive(session, project.id, actor_id=caller.user_id, now=now):
+            raise UserError(f"*{project_views.escape(project.name)}* is already archived.")
+        await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
+                           action="project.archived", now=now)
+        await services.outbox.post(session, caller.team_id, project.channel_id,
+                                   project_views.archived_announcement(project, caller.user_id))

@@ -1,0 +1,59 @@
+"""Scheduled work: APScheduler 3.x triggers stateless sweeps over the database.
+
+APScheduler keeps no job state of its own here (memory job store, rebuilt at start): what is due
+is in the tables, and each sweep claims its rows, so a restart or a second process neither loses
+nor doubles anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.services import Services
+from storage.queries import outbox as outbox_rows
+
+log = logging.getLogger("crisp.jobs")
+
+SETTLED_OUTBOX_KEPT_FOR = timedelta(days=7)
+
+
+async def purge_settled_outbox(services: Services) -> str:
+    """Sent, failed and superseded rows are kept a week for investigation, then dropped."""
+    async with services.db.transaction() as session:
+        removed = await outbox_rows.purge_settled(session, before=services.clock.now() - SETTLED_OUTBOX_KEPT_FOR)
+    return f"removed={removed}"
+
+
+Job = Callable[[Services], Awaitable[str]]
+# name -> (job, seconds between runs)
+JOBS: dict[str, tuple[Job, int]] = {
+    "outbox.purge": (purge_settled_outbox, 3600),
+}
+
+
+async def run_job(services: Services, name: str, job: Job) -> None:
+    """One log line and one metric per run, whatever happens."""
+    started = time.perf_counter()
+    try:
+        summary = await job(services)
+    except Exception:
+        services.metrics.job_runs.labels(job=name, outcome="error").inc()
+        log.exception("job run name=%s outcome=error ms=%.1f", name, (time.perf_counter() - started) * 1000)
+        return
+    services.metrics.job_runs.labels(job=name, outcome="ok").inc()
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    log.info("job run name=%s outcome=ok %s ms=%.1f", name, summary, elapsed_ms,
+             extra={"job": name, "outcome": "ok", "ms": round(elapsed_ms, 1)})
+
+
+def build_scheduler(services: Services) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    for name, (job, every_seconds) in JOBS.items():
+        scheduler.add_job(run_job, "interval", seconds=every_seconds, args=(services, name, job), id=name,
+                          name=name, max_instances=1, coalesce=True, misfire_grace_time=every_seconds)
+    return scheduler

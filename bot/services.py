@@ -1,0 +1,23 @@
+"""What handlers and jobs need, built once per process and passed in (no module-level state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.metrics import Metrics
+from bot.outbox.enqueue import Outbox
+from bot.settings import Settings
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    outbox: Outbox
+    metrics: Metrics
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.settings.crisp_admins

@@ -1,0 +1,204 @@
+"""Every setting of the contract, read from the environment and `.env`.
+
+A bad or contradictory value raises `SettingsError` with one line naming the
+variable; the CLI prints that line and exits, never a traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SUPPORTED_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+# Operators often paste a provider's plain URL; map it to the async driver.
+DRIVER_ALIASES = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+}
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+SLASH_COMMAND_NAME = re.compile(r"^/[a-z0-9_\-]{1,31}$")
+
+
+class SettingsError(Exception):
+    """A setting is missing, malformed or contradicts another; the message names it."""
+
+
+class Mode(enum.StrEnum):
+    SOCKET = "socket"
+    HTTP = "http"
+    CONSOLE = "console"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite+aiosqlite:///./crisp.db"
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=0, le=65535)
+    alert_token: SecretStr | None = None
+    alert_hmac_secret: SecretStr | None = None
+    alert_channel: str | None = None
+    crisp_admins: Annotated[tuple[str, ...], NoDecode] = ()
+    default_timezone: str = "UTC"
+    scheduler_enabled: bool = True
+    slash_command: str = "/crisp"
+    log_level: str = "INFO"
+    log_format: str = "text"
+    # Seconds a worker may hold an outbox row before another process may take it over.
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "alert_token",
+                     "alert_hmac_secret", "alert_channel", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None):
+        if value is not None and not value.get_secret_value().startswith(("xoxb-", "xoxp-")):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None):
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value or ""):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        hint = "expected e.g. sqlite+aiosqlite:///./crisp.db or postgresql+asyncpg://user@host/db"
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"{value!r} is not a database URL ({hint})") from None
+        driver = DRIVER_ALIASES.get(url.drivername, url.drivername)
+        if driver not in SUPPORTED_DRIVERS:
+            raise ValueError(f"unsupported driver {url.drivername!r} ({hint})")
+        if driver == "sqlite+aiosqlite" and not url.database:
+            raise ValueError(f"SQLite URL names no database file ({hint})")
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @field_validator("crisp_admins", mode="before")
+    @classmethod
+    def _admins(cls, value) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        items = value.split(",") if isinstance(value, str) else list(value)
+        admins = tuple(item.strip() for item in items if item and item.strip())
+        bad = [item for item in admins if not SLACK_USER_ID.match(item)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a Slack user ID (like U0123ABCD)")
+        return admins
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/Berlin)") from None
+        return value
+
+    @field_validator("slash_command")
+    @classmethod
+    def _slash_command(cls, value: str) -> str:
+        if not SLASH_COMMAND_NAME.match(value):
+            raise ValueError(f"{value!r} must look like /crisp (lowercase, at most 32 characters)")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.lower()
+        if value not in {"text", "json"}:
+            raise ValueError("must be text or json")
+        return value
+
+    @model_validator(mode="after")
+    def _tokens_agree(self) -> Settings:
+        if self.slack_app_token and not self.slack_bot_token:
+            raise ValueError("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both")
+        if self.slack_signing_secret and not self.slack_bot_token:
+            raise ValueError("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: HTTP mode needs both")
+        if self.slack_bot_token and not (self.slack_app_token or self.slack_signing_secret):
+            raise ValueError(
+                "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) "
+                "nor SLACK_SIGNING_SECRET (HTTP mode) is"
+            )
+        return self
+
+    # -- derived -----------------------------------------------------------
+
+    @property
+    def mode(self) -> Mode:
+        if self.slack_bot_token is None:
+            return Mode.CONSOLE
+        return Mode.SOCKET if self.slack_app_token else Mode.HTTP
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def secret_values(self) -> list[str]:
+        """Every secret this process knows, so logging can scrub them."""
+        secrets = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+                   self.alert_token, self.alert_hmac_secret]
+        values = [s.get_secret_value() for s in secrets if s is not None]
+        password = make_url(self.database_url).password
+        if password:
+            values.append(str(password))
+        return values
+
+    def safe_database_url(self) -> str:
+        return make_url(self.database_url).render_as_string(hide_password=True)
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings from the environment (and `.env`), turning validation errors into one line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        location = [str(part) for part in error.get("loc", ()) if part]
+        if location:
+            parts.append(f"{location[0].upper()}: {message}")
+        else:
+            parts.append(message)  # model-level checks already name their variables
+    return "; ".join(parts)

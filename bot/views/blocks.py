@@ -1,0 +1,75 @@
+"""Small Block Kit builders shared by the view modules; they keep within Slack's limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SECTION_TEXT_LIMIT = 3000
+HEADER_TEXT_LIMIT = 150
+FIELD_TEXT_LIMIT = 2000
+FALLBACK_TEXT_LIMIT = 4000
+CONTEXT_ELEMENT_LIMIT = 10
+
+Block = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Escape user-supplied text for mrkdwn (Slack's three control characters)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
+def mrkdwn(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": clip(text, limit)}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, HEADER_TEXT_LIMIT)}
+
+
+def section(text: str, *, fields: list[str] | None = None, accessory: Block | None = None) -> Block:
+    block: Block = {"type": "section", "text": mrkdwn(text)}
+    if fields:
+        block["fields"] = [mrkdwn(field, FIELD_TEXT_LIMIT) for field in fields[:10]]
+    if accessory is not None:
+        block["accessory"] = accessory
+    return block
+
+
+def context(*texts: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(text) for text in texts[:CONTEXT_ELEMENT_LIMIT]]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(label: str, action_id: str, *, value: str | None = None, style: str | None = None) -> Block:
+    element: Block = {"type": "button", "text": plain(label, 75), "action_id": action_id}
+    if value is not None:
+        element["value"] = value
+    if style is not None:
+        element["style"] = style
+    return element
+
+
+def actions(*elements: Block, block_id: str | None = None) -> Block:
+    block: Block = {"type": "actions", "elements": list(elements)}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
+    """A message body: `text` is the notification and screen-reader fallback, its first line the gist."""
+    body: dict[str, Any] = {"text": clip(text, FALLBACK_TEXT_LIMIT)}
+    if blocks:
+        body["blocks"] = blocks
+    return body

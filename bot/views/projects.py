@@ -1,0 +1,138 @@
+"""Messages and modals about projects as a whole."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from bot.crisp_dm import Phase
+from bot.views.blocks import actions, button, context, escape, header, message, plain, section
+from bot.views.ids import ActionId, BlockId, CallbackId, InputId
+from bot.views.phase_time import day_in_phase
+from storage.tables import Project
+
+__all__ = ["escape"]
+
+
+def phase_label(project: Project) -> str:
+    phase = Phase(project.phase)
+    return f"{phase.title} (phase {phase.number} of 6)"
+
+
+def created_announcement(project: Project) -> dict[str, Any]:
+    name = escape(project.name)
+    text = f"New project: {project.name} starts in {Phase(project.phase).title}"
+    return message(text, [
+        section(f":rocket: <@{project.created_by}> started *{name}* in this channel.\n"
+                f"It begins in *{phase_label(project)}*."),
+        context(f"`/crisp status` shows the status card · alerts reach it as project `{project.slug}` "
+                "· `/crisp help` lists what you can do"),
+    ])
+
+
+def already_tracks(project: Project) -> str:
+    return (f"This channel already tracks *{escape(project.name)}*. "
+            "Archive it first (`project archive`) or use another channel.")
+
+
+def no_project_here(slash: str) -> str:
+    return f"This channel has no project yet. Start one with `{slash} project create NAME`."
+
+
+def created_reply(project: Project) -> dict[str, Any]:
+    name = escape(project.name)
+    return message(f"Created {project.name}; it is announced in this channel.", [
+        section(f":white_check_mark: Created *{name}*; it is announced in this channel."),
+        context("Next: `/crisp status` for its card."),
+    ])
+
+
+def archived_announcement(project: Project, actor_id: str) -> dict[str, Any]:
+    return message(f"{project.name} is archived", [
+        section(f":file_cabinet: <@{actor_id}> archived *{escape(project.name)}*. Its history is kept; "
+                "this channel can start a new project with `/crisp project create NAME`."),
+    ])
+
+
+def archived_reply(project: Project) -> dict[str, Any]:
+    return message(f"Archived {project.name}.", [section(f"Archived *{escape(project.name)}*.")])
+
+
+def project_list(projects: list[Project], archived: int, now: datetime) -> dict[str, Any]:
+    if not projects:
+        lines = "No active projects yet. Start one in its channel with `/crisp project create NAME`."
+        return message("No active projects yet.", [section(lines)])
+    rows = [
+        f"*{escape(p.name)}* · <#{p.channel_id}> · {Phase(p.phase).title} · day {day_in_phase(p.phase_since, now)}"
+        for p in projects
+    ]
+    blocks = [header(f"Projects ({len(projects)})")]
+    # A section holds 3,000 characters; split long lists over several.
+    chunk: list[str] = []
+    for row in rows:
+        if sum(len(r) + 1 for r in chunk) + len(row) > 2900:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(row)
+    blocks.append(section("\n".join(chunk)))
+    if archived:
+        blocks.append(context(f"{archived} archived project{'s' if archived != 1 else ''} not shown."))
+    summary = "; ".join(f"{p.name} ({Phase(p.phase).title})" for p in projects)
+    return message(f"{len(projects)} active project{'s' if len(projects) != 1 else ''}: {summary}", blocks[:50])
+
+
+def create_button() -> dict[str, Any]:
+    return button("Create a project", ActionId.OPEN_CREATE_PROJECT, style="primary")
+
+
+def create_modal(channel_id: str, *, initial_name: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": InputId.PROJECT_NAME,
+        "max_length": 80,
+        "placeholder": plain("e.g. Churn Radar"),
+    }
+    if initial_name:
+        element["initial_value"] = initial_name
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.CREATE_PROJECT,
+        "title": plain("New project", 24),
+        "submit": plain("Create", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"channel": channel_id}),
+        "blocks": [
+            section(f"The project will live in <#{channel_id}> and start in *Business understanding*."),
+            {"type": "input", "block_id": BlockId.PROJECT_NAME, "label": plain("Project name", 2000),
+             "element": element},
+        ],
+    }
+
+
+def intro_message() -> dict[str, Any]:
+    """Posted when the bot is added to a channel that has no project."""
+    return message("Crisp is here: it keeps an ML project on track along CRISP-DM.", [
+        section(":wave: Thanks for adding me. I keep an ML project on track along CRISP-DM: phases, roles, "
+                "check-ins, stakeholder digests, documentation and monitoring alerts."),
+        actions(create_button()),
+        context("Or type `/crisp project create NAME`. `/crisp help` lists everything."),
+    ])
+
+
+def welcome_ephemeral(project: Project, now: datetime) -> dict[str, Any]:
+    """Shown to a person who joins a project's channel."""
+    phase = Phase(project.phase).title
+    day = day_in_phase(project.phase_since, now)
+    return message(f"Welcome to {project.name}: it is in {phase}, day {day}.", [
+        section(f":wave: Welcome! This channel tracks *{escape(project.name)}*, now in *{phase}* (day {day}).\n"
+                "`/crisp status` shows where it stands."),
+    ])
+
+
+def name_field_error(text: str) -> dict[str, str]:
+    """Modal field errors are plain text: drop mrkdwn marks and links."""
+    plain_text = re.sub(r"<#[A-Z0-9]+(\|[^>]*)?>", "another channel", text)
+    return {BlockId.PROJECT_NAME: plain_text.replace("*", "").replace("`", "")}
+

@@ -1,0 +1,61 @@
+"""The status card: where a project stands, read from the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.crisp_dm import PHASE_ORDER, Phase
+from bot.views.blocks import context, divider, escape, header, message, section
+from bot.views.phase_time import day_in_phase
+from storage.tables import AuditEntry, Project
+
+AUDIT_PHRASES = {
+    "project.created": "created the project",
+    "project.archived": "archived the project",
+}
+
+
+def slack_date(moment: datetime, fallback_format: str = "%Y-%m-%d %H:%M UTC") -> str:
+    """A date each reader sees in their own time zone, with a UTC fallback."""
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment.strftime(fallback_format)}>"
+
+
+def phase_track(current: Phase) -> str:
+    """●●●○○○ with the current phase in bold: where the project sits in CRISP-DM."""
+    marks = []
+    for phase in PHASE_ORDER:
+        if phase == current:
+            marks.append(f"*{phase.title}*")
+        elif phase.number < current.number:
+            marks.append(f"~{phase.title}~")
+        else:
+            marks.append(phase.title)
+    return " → ".join(marks)
+
+
+def gist(project: Project, now: datetime) -> str:
+    phase = Phase(project.phase)
+    return (f"{project.name} is in {phase.title} — day {day_in_phase(project.phase_since, now)}, "
+            f"iteration {project.iteration}")
+
+
+def status_card(project: Project, recent: list[AuditEntry], now: datetime) -> dict[str, Any]:
+    phase = Phase(project.phase)
+    day = day_in_phase(project.phase_since, now)
+    blocks = [
+        header(project.name),
+        section(f"*{phase.title}* (phase {phase.number} of 6) · day {day} · iteration {project.iteration}",
+                fields=[
+                    f"*Phase since*\n{slack_date(project.phase_since)}",
+                    f"*Channel*\n<#{project.channel_id}>",
+                    f"*Started by*\n<@{project.created_by}>",
+                    f"*Alert slug*\n`{escape(project.slug)}`",
+                ]),
+        context(phase_track(phase)),
+    ]
+    if recent:
+        lines = [f"<@{entry.actor_id}> {AUDIT_PHRASES.get(entry.action, entry.action)} · "
+                 f"{slack_date(entry.created_at)}" for entry in recent]
+        blocks += [divider(), section("*Recent activity*\n" + "\n".join(lines))]
+    return message(gist(project, now), blocks)

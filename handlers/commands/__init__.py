@@ -1,0 +1,26 @@
+"""The slash command: answered in the HTTP response, from the database."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.commands.dispatch import CommandDispatcher
+from bot.services import Services
+from handlers.modals import modal_opener
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    dispatcher = CommandDispatcher(services)
+
+    async def on_command(ack, body, client, context) -> None:
+        name, reply = await dispatcher.dispatch(
+            team_id=body.get("team_id") or "",
+            channel_id=body.get("channel_id") or "",
+            user_id=body.get("user_id") or "",
+            text=body.get("text") or "",
+            open_modal=modal_opener(client, body.get("trigger_id")),
+        )
+        context["crisp_command"] = name
+        await ack(**reply.as_ack())
+
+    app.command(services.settings.slash_command)(on_command)

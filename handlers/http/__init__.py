@@ -1,0 +1,1 @@
+"""HTTP routes served beside Slack's: each module exposes `routes(...) -> list[web.RouteDef]`."""

@@ -1,0 +1,28 @@
+"""Opening a modal on the ack path: the one Slack call made before answering."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+def modal_opener(client: AsyncWebClient, trigger_id: str | None) -> Callable[[dict[str, Any]], Awaitable[None]]:
+    async def open_modal(view: dict[str, Any]) -> None:
+        if not trigger_id:
+            raise UserError("Slack sent no trigger to open a form with; please try again.")
+        try:
+            await client.views_open(trigger_id=trigger_id, view=view)
+        except SlackApiError as exc:
+            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            log.warning("views.open failed: %s", error or exc)
+            raise UserError(f"Slack would not open the form ({error or 'no answer'}); please try again.") from None
+
+    return open_modal

@@ -1,0 +1,40 @@
+"""Modal submissions: field errors go back in the ack, so the modal stays open."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.errors import UserError
+from bot.permissions import Caller
+from bot.projects import service
+from bot.services import Services
+from bot.views import projects as views
+from bot.views.ids import BlockId, CallbackId, InputId
+
+
+def _metadata(view: dict) -> dict:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    async def create_project(ack, body, view) -> None:
+        values = (view.get("state") or {}).get("values") or {}
+        name = ((values.get(BlockId.PROJECT_NAME) or {}).get(InputId.PROJECT_NAME) or {}).get("value") or ""
+        user_id = (body.get("user") or {}).get("id") or ""
+        team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+        caller = Caller(team_id=team_id, user_id=user_id, is_admin=services.is_admin(user_id))
+        channel_id = _metadata(view).get("channel") or ""
+        try:
+            await service.create_project(services, caller, channel_id, name)
+        except UserError as exc:
+            await ack(response_action="errors", errors=views.name_field_error(exc.message))
+            return
+        await ack()
+
+    app.view(CallbackId.CREATE_PROJECT)(create_project)

@@ -1,0 +1,188 @@
+"""Outbox rows: insert, claim with a lease, settle, and pacing state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.queries.upsert import insert_for
+from storage.tables import OutboxMessage, OutboxStatus, OutboxThrottle
+
+OPEN_STATUSES = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
+async def insert(session: AsyncSession, row: OutboxMessage) -> OutboxMessage | None:
+    """Store a call. A row whose dedupe_key exists already is dropped (returns None);
+    a replace_key marks older pending rows with that key superseded."""
+    if row.replace_key is not None:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.replace_key == row.replace_key, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SUPERSEDED)
+        )
+    if row.dedupe_key is None:
+        session.add(row)
+        await session.flush()
+        return row
+    values = row.model_dump(exclude={"id"})
+    statement = (
+        insert_for(session, OutboxMessage.__table__)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.__table__.c.id)
+    )
+    new_id = (await session.execute(statement)).scalar_one_or_none()
+    if new_id is None:
+        return None
+    return await session.get(OutboxMessage, new_id)
+
+
+def method_key(team_id, method):
+    """Throttle key for a Slack method across a workspace (works on columns and on strings)."""
+    return team_id + ":method:" + method
+
+
+async def claim(
+    session: AsyncSession, *, owner: str, now: datetime, lease: timedelta, limit: int
+) -> list[OutboxMessage]:
+    """Take up to `limit` rows that are due, each the oldest open row of its lane, in unthrottled
+    lanes. Rows whose lease ran out (their worker died) are taken over and flagged maybe_sent."""
+    row = OutboxMessage.__table__
+    earlier = aliased(OutboxMessage.__table__)
+    referred = aliased(OutboxMessage.__table__)
+    throttle = OutboxThrottle.__table__
+    candidates = (
+        select(row.c.id)
+        .where(
+            or_(
+                and_(row.c.status == OutboxStatus.PENDING, row.c.next_attempt_at <= now),
+                and_(row.c.status == OutboxStatus.SENDING, row.c.lease_until < now),
+            ),
+            ~exists().where(
+                earlier.c.lane == row.c.lane, earlier.c.id < row.c.id, earlier.c.status.in_(OPEN_STATUSES)
+            ),
+            # an update or thread reply waits for the message it refers to
+            ~exists().where(referred.c.id == row.c.ref_id, referred.c.status.in_(OPEN_STATUSES)),
+            ~exists().where(
+                throttle.c.key.in_([row.c.lane, method_key(row.c.team_id, row.c.method)]),
+                throttle.c.ready_at > now,
+            ),
+        )
+        .order_by(row.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=row)
+    )
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
+        .values(
+            status=OutboxStatus.SENDING,
+            lease_owner=owner,
+            lease_until=now + lease,
+            attempts=OutboxMessage.attempts + 1,
+            maybe_sent=case((OutboxMessage.status == OutboxStatus.SENDING, True), else_=OutboxMessage.maybe_sent),
+            first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, now),
+        )
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    rows = list((await session.execute(statement)).scalars())
+    rows.sort(key=lambda r: r.id)
+    return rows
+
+
+def _held_by(owner: str, row_id: int):
+    return and_(
+        OutboxMessage.id == row_id,
+        OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.lease_owner == owner,
+    )
+
+
+async def mark_sent(session: AsyncSession, *, row_id: int, owner: str, channel: str | None,
+                    ts: str | None, now: datetime) -> bool:
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(_held_by(owner, row_id))
+        .values(status=OutboxStatus.SENT, result_channel=channel, result_ts=ts, sent_at=now,
+                lease_owner=None, lease_until=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def reschedule(session: AsyncSession, *, row_id: int, owner: str, at: datetime, error: str,
+                     maybe_sent: bool, count_attempt: bool = True) -> bool:
+    values = dict(status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error[:500],
+                  lease_owner=None, lease_until=None)
+    if maybe_sent:
+        values["maybe_sent"] = True
+    if not count_attempt:
+        values["attempts"] = OutboxMessage.attempts - 1
+    result = await session.execute(
+        update(OutboxMessage).where(_held_by(owner, row_id)).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def mark_failed(session: AsyncSession, *, row_id: int, owner: str, error: str) -> bool:
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(_held_by(owner, row_id))
+        .values(status=OutboxStatus.FAILED, last_error=error[:500], lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def get(session: AsyncSession, row_id: int) -> OutboxMessage | None:
+    return await session.get(OutboxMessage, row_id, populate_existing=True)
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: count for status, count in rows.all()}
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending row becomes due (ignores pacing, which only delays further)."""
+    return (
+        await session.execute(
+            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status.in_(OPEN_STATUSES))
+        )
+    ).scalar_one_or_none()
+
+
+async def purge_settled(session: AsyncSession, *, before: datetime) -> int:
+    """Forget rows settled before `before` that no open row still refers to."""
+    referring = aliased(OutboxMessage.__table__)
+    result = await session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.status.not_in(OPEN_STATUSES),
+            OutboxMessage.created_at < before,
+            ~exists().where(referring.c.ref_id == OutboxMessage.id, referring.c.status.in_(OPEN_STATUSES)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def throttles(session: AsyncSession, keys: Sequence[str]) -> dict[str, OutboxThrottle]:
+    rows = await session.execute(select(OutboxThrottle).where(OutboxThrottle.key.in_(keys)))
+    return {row.key: row for row in rows.scalars()}
+
+
+async def save_throttle(session: AsyncSession, *, key: str, tat: datetime, ready_at: datetime) -> None:
+    statement = insert_for(session, OutboxThrottle.__table__).values(key=key, tat=tat, ready_at=ready_at)
+    statement = statement.on_conflict_do_update(
+        index_elements=["key"], set_={"tat": statement.excluded.tat, "ready_at": statement.excluded.ready_at}
+    )
+    await session.execute(statement)
