@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
@@ -82,7 +83,12 @@ class OutboxWorker:
                 continue
             self._wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll_seconds)
+                due_in = await self.seconds_until_due()
+            except Exception:
+                due_in = None
+            timeout = self.idle_poll_seconds if due_in is None else min(self.idle_poll_seconds, max(due_in, 0.01))
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
             except TimeoutError:
                 pass
 
@@ -101,20 +107,26 @@ class OutboxWorker:
         return len(rows)
 
     async def drain(self, *, advance: Callable[[float], object] | None = None, max_passes: int = 10_000) -> None:
-        """Send until nothing is left open. With `advance` (a fake clock's), jump over waits instead
-        of sleeping: the point of it is tests and the console."""
+        """Send until nothing is left open. With `advance` (a fake clock's), jump straight to the next
+        moment something is due instead of sleeping: for tests and the console."""
         for _ in range(max_passes):
             if await self.run_once():
                 continue
-            async with self.db.session() as session:
-                counts = await outbox_rows.count_by_status(session)
-            if not counts.get(OutboxStatus.PENDING) and not counts.get(OutboxStatus.SENDING):
+            wait = await self.seconds_until_due()
+            if wait is None:
                 return
             if advance is None:
-                await asyncio.sleep(self.idle_poll_seconds)
+                await asyncio.sleep(min(max(wait, 0.01), self.idle_poll_seconds))
             else:
-                advance(self.idle_poll_seconds)
+                advance(max(wait, 0.001))
         raise RuntimeError("outbox did not drain")
+
+    async def seconds_until_due(self) -> float | None:
+        """How long until an open row may go (retry time, lease end or pacing); None when none is open."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            moment = await outbox_rows.next_moment(session, now)
+        return None if moment is None else (moment - now).total_seconds()
 
     async def wait_idle(self, poll_seconds: float = 0.02) -> None:
         """Return once no row is waiting or in flight (the running loop does the sending)."""
@@ -176,7 +188,17 @@ class OutboxWorker:
     async def _find_posted(self, client: AsyncWebClient, row: OutboxMessage, payload: dict) -> Outcome | None:
         try:
             found = await delivery.find_posted(client, payload, row.first_attempt_at or row.created_at)
-        except Exception as exc:  # cannot tell: better wait than risk a duplicate
+        except SlackApiError as exc:
+            outcome = delivery.classify_api_error(exc) if exc.response.get("error") != "not_in_channel" else None
+            if isinstance(outcome, RetryLater):  # Slack is struggling: wait rather than risk a duplicate
+                log.warning("outbox row %s: history search failed (%s); will retry", row.id, outcome.error)
+                return RetryLater(error=f"history search: {outcome.error}", maybe_sent=True,
+                                  retry_after=outcome.retry_after)
+            # A conversation we cannot read (unknown channel, not a member) holds no post of ours;
+            # a missing scope cannot be waited out: post, accepting the small risk.
+            log.warning("outbox row %s: history search refused (%s); posting", row.id, exc.response.get("error"))
+            return None
+        except Exception as exc:  # network trouble: cannot tell, so wait
             log.warning("outbox row %s: could not search history (%s); will retry", row.id, exc)
             return RetryLater(error=f"history search failed: {type(exc).__name__}", maybe_sent=True)
         if found is not None:

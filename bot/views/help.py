@@ -19,7 +19,8 @@ def help_message(slash: str, usable: list[tuple[str, str]], *, project_name: str
         blocks.append(actions(create_button()))
     notes = ["Phases, roles, milestones, check-ins, digests, docs and alerts follow CRISP-DM."]
     if refused:
-        notes.append(f"{refused} more command{'s' if refused != 1 else ''} need a project role or admin rights.")
+        phrase = "command needs" if refused == 1 else "commands need"
+        notes.append(f"{refused} more {phrase} a project role or admin rights.")
     blocks.append(context(" ".join(notes)))
     first_line = f"Crisp help: {len(usable)} commands you can use here"
     return message(first_line + "\n" + "\n".join(f"{slash} {u}" for u, _ in usable), blocks)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
 from storage.tables import OutboxMessage, OutboxStatus, OutboxThrottle
@@ -151,13 +151,26 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     return {status: count for status, count in rows.all()}
 
 
-async def next_due(session: AsyncSession) -> datetime | None:
-    """When the earliest pending row becomes due (ignores pacing, which only delays further)."""
-    return (
-        await session.execute(
-            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status.in_(OPEN_STATUSES))
-        )
-    ).scalar_one_or_none()
+async def next_moment(session: AsyncSession, now: datetime) -> datetime | None:
+    """The earliest moment a row may be claimed: for the oldest open row of each lane, its retry time
+    (or lease end), pushed back by any throttle on its lane or method. None when no row is open."""
+    row = OutboxMessage.__table__
+    earlier = aliased(OutboxMessage.__table__)
+    heads = (await session.execute(
+        select(row.c.lane, method_key(row.c.team_id, row.c.method),
+               case((row.c.status == OutboxStatus.PENDING, row.c.next_attempt_at), else_=row.c.lease_until))
+        .where(row.c.status.in_(OPEN_STATUSES),
+               ~exists().where(earlier.c.lane == row.c.lane, earlier.c.id < row.c.id,
+                               earlier.c.status.in_(OPEN_STATUSES)))
+    )).all()
+    if not heads:
+        return None
+    held = await throttles(session, {key for lane, method, _ in heads for key in (lane, method)})
+    moments = []
+    for lane, method, due in heads:
+        waits = [held[key].ready_at for key in (lane, method) if key in held]
+        moments.append(max([due, *waits]))
+    return min(moments)
 
 
 async def purge_settled(session: AsyncSession, *, before: datetime) -> int:

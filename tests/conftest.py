@@ -1,0 +1,149 @@
+"""Shared fixtures: a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), the Slack
+stand-in, a fake clock, and the running app reached through signed HTTP requests."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from bot.clock import FakeClock
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.slack_standin import SlackStandIn
+from storage.db import create_engine
+from storage.migrate import upgrade_to_head
+from tests.slack_client import SlackTestClient
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+BOT_TOKEN = "xoxb-test-0000-crisp"
+ADMIN = "U0ADMIN"
+
+
+def _run(coro):
+    """Run set-up work on its own loop in a thread: session fixtures may be reached from a running loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def _migrate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    """A migrated SQLite file; each test gets a copy (faster than migrating every time)."""
+    path = tmp_path_factory.mktemp("template") / "crisp.db"
+    _run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A database of its own for this test run, created from TEST_DATABASE_URL's server and migrated."""
+    base = make_url(TEST_DATABASE_URL)
+    name = f"crisp_test_{uuid.uuid4().hex[:10]}"
+    admin_url = base.render_as_string(hide_password=False)
+
+    async def create() -> None:
+        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        await engine.dispose()
+
+    async def drop() -> None:
+        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await engine.dispose()
+
+    _run(create())
+    url = base.set(database=name).render_as_string(hide_password=False)
+    _run(_migrate(url))
+    yield url
+    _run(drop())
+
+
+async def _truncate(url: str) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request, tmp_path) -> AsyncIterator[str]:
+    """An empty, migrated database for one test."""
+    if request.param == "sqlite":
+        path = tmp_path / "crisp.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        await _truncate(url)
+        yield url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def standin(clock) -> AsyncIterator[SlackStandIn]:
+    stand_in = SlackStandIn(clock=lambda: clock.now().timestamp())
+    await stand_in.start()
+    for user_id, name in ((ADMIN, "admin"), ("U0ALICE", "alice"), ("U0BOB", "bob")):
+        stand_in.add_user(user_id, name)
+    yield stand_in
+    await stand_in.stop()
+
+
+def make_settings(database_url: str, api_url: str, **overrides) -> Settings:
+    values = dict(
+        slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET, slack_app_token=None,
+        slack_api_url=api_url, database_url=database_url, host="127.0.0.1", port=0,
+        crisp_admins=ADMIN, scheduler_enabled=False, alert_token=None, alert_hmac_secret=None,
+        alert_channel=None, slash_command="/crisp", default_timezone="UTC", log_level="INFO", log_format="text",
+    )
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+async def runtime(database_url, standin, clock) -> AsyncIterator[Runtime]:
+    """The whole app on a real port, its outbox worker left to the test (drain it explicitly)."""
+    rt = Runtime(make_settings(database_url, standin.base_url), clock=clock)
+    await rt.start(http=True, worker=False)
+    yield rt
+    await rt.stop()
+
+
+@pytest.fixture
+async def slack(runtime, clock) -> AsyncIterator[SlackTestClient]:
+    client = SlackTestClient(f"http://127.0.0.1:{runtime.port}", SIGNING_SECRET, clock)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+def drain(runtime, clock):
+    """Send everything the outbox holds, jumping the fake clock over waits."""
+    async def run() -> None:
+        await runtime.worker.drain(advance=lambda seconds: clock.advance(seconds))
+    return run

@@ -1,0 +1,44 @@
+"""`/crisp status` answers from the database, in the HTTP response."""
+
+from __future__ import annotations
+
+from storage.queries import audit, projects
+
+
+async def test_status_answers_in_the_response_with_the_gist_first(runtime, slack, standin, clock):
+    await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")
+    clock.advance(days=2, hours=3)
+    calls_before = len(standin.calls)
+
+    answer = await slack.command("status", user="U0BOB", channel="C0CHURN")
+
+    assert answer.status == 200
+    body = answer.json
+    assert body["response_type"] == "ephemeral"
+    assert body["text"].splitlines()[0] == "Churn Radar is in Business understanding — day 3, iteration 1"
+    assert body["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": "Churn Radar", "emoji": True}}
+    card = str(body["blocks"])
+    assert "phase 1 of 6" in card and "<#C0CHURN>" in card and "`churn-radar`" in card
+    assert "<@U0ALICE> created the project" in card
+    assert len(standin.calls) == calls_before  # no Slack call was needed to answer
+
+
+async def test_status_reads_what_the_database_says(runtime, slack, clock):
+    await slack.command("project create Churn Radar", channel="C0CHURN")
+    async with runtime.db.transaction() as session:
+        project = await projects.active_in_channel(session, "T0CRISP", "C0CHURN")
+        project.phase, project.iteration = "modeling", 2
+        for n in range(5):
+            await audit.record(session, team_id="T0CRISP", project_id=project.id, actor_id="U0BOB",
+                               action="test.touched", now=clock.now(), n=n)
+    answer = await slack.command("status", channel="C0CHURN")
+    assert answer.json["text"].startswith("Churn Radar is in Modeling — day 1, iteration 2")
+    recent = answer.json["blocks"][-1]["text"]["text"]
+    assert recent.count("test.touched") == 3  # the three latest entries only
+
+
+async def test_status_without_a_project_says_how_to_start_one(slack):
+    answer = await slack.command("status", channel="C0EMPTY")
+    assert answer.status == 200
+    assert answer.json["text"].startswith("This channel has no project yet.")
+    assert "`/crisp project create NAME`" in answer.json["blocks"][0]["text"]["text"]
