@@ -1,0 +1,62 @@
+"""Events: App Home and channel joins, answered through the outbox; Slack's retries change nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from storage.tables import OutboxMessage
+
+
+async def test_app_home_opened_publishes_the_home_tab(slack, standin, drain):
+    await slack.command("project create Churn Radar", channel="C0CHURN")
+    answer = await slack.event({"type": "app_home_opened", "user": "U0BOB", "channel": "D0BOB", "tab": "home"})
+    assert answer.status == 200
+    await drain()
+    [publish] = standin.calls_to("views.publish")
+    assert publish.args["user_id"] == "U0BOB"
+    home = standin.home_view("U0BOB")
+    assert home["type"] == "home"
+    assert "*Churn Radar* in <#C0CHURN>" in str(home["blocks"])
+
+
+async def test_opening_the_messages_tab_publishes_nothing(slack, standin, drain):
+    await slack.event({"type": "app_home_opened", "user": "U0BOB", "channel": "D0BOB", "tab": "messages"})
+    await drain()
+    assert standin.calls_to("views.publish") == []
+
+
+async def test_two_quick_home_opens_publish_once(slack, standin, drain):
+    for _ in range(2):
+        await slack.event({"type": "app_home_opened", "user": "U0BOB", "channel": "D0BOB", "tab": "home"})
+    await drain()
+    assert len(standin.calls_to("views.publish")) == 1  # the newer view supersedes the unsent one
+
+
+async def test_the_bot_joining_a_channel_without_project_introduces_itself_once(runtime, slack, standin, drain):
+    event = {"type": "member_joined_channel", "user": "U0CRISPBOT", "channel": "C0NEW", "channel_type": "C",
+             "team": "T0CRISP"}
+    first = await slack.event(event, event_id="Ev0001")
+    retry = await slack.event(event, event_id="Ev0001", retry_num=1)
+    assert first.status == retry.status == 200
+    await drain()
+    [intro] = standin.calls_to("chat.postMessage")
+    assert intro.args["channel"] == "C0NEW"
+    assert intro.args["text"].startswith("Crisp is here")
+    assert "crisp.project.create.open" in str(intro.args["blocks"])
+
+
+async def test_a_person_joining_a_project_channel_gets_a_private_welcome(slack, standin, drain):
+    await slack.command("project create Churn Radar", channel="C0CHURN")
+    await slack.event({"type": "member_joined_channel", "user": "U0BOB", "channel": "C0CHURN", "channel_type": "C",
+                       "team": "T0CRISP"})
+    await drain()
+    [welcome] = standin.calls_to("chat.postEphemeral")
+    assert (welcome.args["channel"], welcome.args["user"]) == ("C0CHURN", "U0BOB")
+    assert welcome.args["text"].startswith("Welcome to Churn Radar")
+
+
+async def test_a_person_joining_a_channel_without_project_gets_nothing(runtime, slack, drain):
+    await slack.event({"type": "member_joined_channel", "user": "U0BOB", "channel": "C0NEW", "channel_type": "C",
+                       "team": "T0CRISP"})
+    async with runtime.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 0

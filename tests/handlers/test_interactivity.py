@@ -1,0 +1,81 @@
+"""Buttons and modals: the Create button opens a modal on the ack path; submissions validate inline."""
+
+from __future__ import annotations
+
+import json
+
+from bot.views.ids import ActionId, BlockId, CallbackId, InputId
+from storage.queries import projects
+
+
+def name_values(name: str) -> dict:
+    return {BlockId.PROJECT_NAME: {InputId.PROJECT_NAME: {"type": "plain_text_input", "value": name}}}
+
+
+async def open_modal(slack, standin, *, channel="C0NEW", user="U0ADMIN") -> dict:
+    trigger = f"trigger-{channel}-{user}"
+    standin.register_trigger(trigger, user)
+    answer = await slack.press(ActionId.OPEN_CREATE_PROJECT, channel=channel, user=user, trigger_id=trigger)
+    assert answer.status == 200
+    [opened] = standin.calls_to("views.open")[-1:]
+    assert opened.args["trigger_id"] == trigger
+    return opened.response["view"]
+
+
+async def test_the_create_button_opens_the_modal_in_the_ack(slack, standin):
+    view = await open_modal(slack, standin)
+    assert view["callback_id"] == CallbackId.CREATE_PROJECT
+    assert json.loads(view["private_metadata"]) == {"channel": "C0NEW"}
+    assert standin.open_views("U0ADMIN")[-1]["id"] == view["id"]
+
+
+async def test_submitting_the_modal_creates_the_project(runtime, slack, standin, drain):
+    view = await open_modal(slack, standin)
+    answer = await slack.submit(view, name_values("Fraud Watch"))
+    assert answer.status == 200 and answer.text == ""  # closes the modal
+    async with runtime.db.session() as session:
+        project = await projects.active_in_channel(session, "T0CRISP", "C0NEW")
+    assert project.name == "Fraud Watch"
+    await drain()
+    assert standin.calls_to("chat.postMessage")[0].args["channel"] == "C0NEW"
+
+
+async def test_a_bad_name_keeps_the_modal_open_with_the_error_on_the_field(runtime, slack, standin):
+    await slack.command("project create Fraud Watch", channel="C0FRAUD")
+    view = await open_modal(slack, standin)
+    for name, fragment in [("fraud watch", "already exists in another channel"), ("", "needs a name"),
+                           ("!!!", "letters or digits")]:
+        answer = await slack.submit(view, name_values(name))
+        body = answer.json
+        assert body["response_action"] == "errors"
+        assert fragment in body["errors"][BlockId.PROJECT_NAME]
+        assert "*" not in body["errors"][BlockId.PROJECT_NAME] and "<#" not in body["errors"][BlockId.PROJECT_NAME]
+    async with runtime.db.session() as session:
+        assert await projects.active_in_channel(session, "T0CRISP", "C0NEW") is None
+
+
+async def test_the_button_in_a_channel_that_has_a_project_explains_instead(runtime, slack, standin, drain):
+    await slack.command("project create Churn Radar", channel="C0CHURN")
+    answer = await slack.press(ActionId.OPEN_CREATE_PROJECT, channel="C0CHURN", user="U0BOB")
+    assert answer.status == 200
+    assert standin.calls_to("views.open") == []
+    await drain()
+    [ephemeral] = standin.calls_to("chat.postEphemeral")
+    assert ephemeral.args["user"] == "U0BOB"
+    assert ephemeral.args["text"].startswith("This channel already tracks Churn Radar")
+
+
+async def test_project_create_without_a_name_opens_the_modal(slack, standin):
+    standin.register_trigger("t-cmd", "U0ADMIN")
+    answer = await slack.command("project create", channel="C0NEW", trigger_id="t-cmd")
+    assert answer.status == 200 and answer.text == ""
+    [opened] = standin.calls_to("views.open")
+    assert opened.response["view"]["callback_id"] == CallbackId.CREATE_PROJECT
+
+
+async def test_an_expired_trigger_gets_a_clear_answer(slack, standin, clock):
+    standin.register_trigger("t-old", "U0ADMIN")
+    clock.advance(10)  # Slack's triggers last 3 seconds
+    answer = await slack.command("project create", channel="C0NEW", trigger_id="t-old")
+    assert answer.status == 200
+    assert answer.json["text"].startswith("Slack would not open the form (expired_trigger_id)")
