@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    database_url: str = "sqlite+aiosqlite:///./crisp.db"
+    database_url: str = Field(default="sqlite+aiosqlite:///./crisp.db", repr=False)  # may hold a password
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
     alert_token: SecretStr | None = None

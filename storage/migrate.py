@@ -38,9 +38,12 @@ def head_revision() -> str | None:
 
 
 def _upgrade(connection: Connection) -> None:
+    # web and clock may start together; the second waits for the first instead of racing its DDL.
     if connection.dialect.name == "postgresql":
-        # web and clock may start together; the second waits instead of racing the DDL.
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ADVISORY_LOCK_ID})
+    elif connection.dialect.name == "sqlite":
+        # The SQLite driver would run DDL outside any transaction; take the write lock up front.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

@@ -52,30 +52,40 @@ def sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
+async def _admin(statement: str) -> None:
+    engine = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def _new_postgres_database() -> tuple[str, str]:
+    """An empty database of its own on TEST_DATABASE_URL's server: (name, url)."""
+    name = f"crisp_test_{uuid.uuid4().hex[:10]}"
+    _run(_admin(f'CREATE DATABASE "{name}"'))
+    return name, make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
-    """A database of its own for this test run, created from TEST_DATABASE_URL's server and migrated."""
-    base = make_url(TEST_DATABASE_URL)
-    name = f"crisp_test_{uuid.uuid4().hex[:10]}"
-    admin_url = base.render_as_string(hide_password=False)
-
-    async def create() -> None:
-        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as connection:
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-        await engine.dispose()
-
-    async def drop() -> None:
-        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await engine.dispose()
-
-    _run(create())
-    url = base.set(database=name).render_as_string(hide_password=False)
+    """A migrated database for this test run; tests empty its tables between them."""
+    name, url = _new_postgres_database()
     _run(_migrate(url))
     yield url
-    _run(drop())
+    _run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request, tmp_path) -> str:
+    """A database with no tables at all, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    name, url = _new_postgres_database()
+    yield url
+    _run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _truncate(url: str) -> None:

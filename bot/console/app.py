@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import shlex
 import sys
 from collections.abc import Callable
 
@@ -84,11 +83,8 @@ async def handle_line(session: ConsoleSession, line: str) -> bool:
     if not line.startswith(":"):
         session.out(f"Commands start with {session.slash_command}; console controls with ':' (try :help).")
         return True
-    try:
-        word, *args = shlex.split(line)
-    except ValueError as exc:
-        session.out(f"!! {exc}")
-        return True
+    # Plain whitespace split, not shlex: what follows `:set N` is free text (apostrophes included).
+    word, *args = line.split()
     rest = line[len(word):].strip()
     if word in (":quit", ":q", ":exit"):
         return False
@@ -105,7 +101,7 @@ async def handle_line(session: ConsoleSession, line: str) -> bool:
     elif word == ":press" and args and args[0].isdigit():
         await session.press(int(args[0]))
     elif word == ":set" and len(args) >= 2 and args[0].isdigit():
-        await session.set_field(int(args[0]), rest.split(None, 1)[1])
+        await session.set_field(int(args[0]), _unquote(rest.split(None, 1)[1]))
     elif word == ":submit":
         await session.submit()
     elif word == ":close":
@@ -122,9 +118,21 @@ async def handle_line(session: ConsoleSession, line: str) -> bool:
         await session.invite_bot()
     elif word == ":join":
         await session.join()
+    elif word in USAGE:
+        session.out(f"!! usage: {USAGE[word]}")
     else:
         session.out(f"!! don't know {line!r}; :help lists the console controls")
     return True
+
+
+USAGE = {":as": ":as @name", ":in": ":in #channel", ":press": ":press N", ":set": ":set N TEXT"}
+
+
+def _unquote(text: str) -> str:
+    """`:set 1 "Churn Radar"` means the text inside the quotes."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
 
 
 async def run_console(settings: Settings) -> int:

@@ -26,8 +26,14 @@ SHOWN_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "views
 SETTLE_TIMEOUT_SECONDS = 5.0
 
 
-def slack_id(prefix: str, name: str) -> str:
-    return prefix + "0" + (re.sub(r"[^A-Z0-9]", "", name.upper())[:12] or "X")
+def slack_id(prefix: str, name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """`alice` -> U0ALICE; names that squash to an id already taken (al.ice, a longer name with the same
+    first twelve letters, non-Latin names) get a number so each person or channel keeps an id of its own."""
+    base = prefix + "0" + (re.sub(r"[^A-Z0-9]", "", name.upper())[:12] or "X")
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}{number}", number + 1
+    return candidate
 
 
 @dataclass
@@ -67,14 +73,15 @@ class ConsoleSession:
     def person(self, name: str) -> Person:
         name = name.lstrip("@").lower()
         if name not in self.users:
-            self.users[name] = Person(slack_id("U", name), name)
+            taken = {person.id for person in self.users.values()} | {self.standin.identity.bot_user_id}
+            self.users[name] = Person(slack_id("U", name, taken), name)
             self.standin.add_user(self.users[name].id, name, real_name=name.title())
         return self.users[name]
 
     def channel(self, name: str) -> Place:
         name = name.lstrip("#").lower()
         if name not in self.places:
-            self.places[name] = Place(slack_id("C", name), name)
+            self.places[name] = Place(slack_id("C", name, {place.id for place in self.places.values()}), name)
             self.standin.add_channel(self.places[name].id, name)
         return self.places[name]
 
@@ -85,6 +92,8 @@ class ConsoleSession:
         for place in self.places.values():
             if place.id == slack_id_:
                 return "#" + place.name
+        if slack_id_ == self.standin.identity.bot_user_id:
+            return "@crisp"
         return slack_id_
 
     def resolve_user(self, typed: str) -> str:
@@ -199,6 +208,8 @@ class ConsoleSession:
         return trigger_id
 
     async def slash(self, text: str) -> None:
+        for name in slack.mentioned_names(text):
+            self.person(name)  # the console's workspace has whoever is mentioned, as `:as` would
         escaped = slack.escape_like_slack(text, self.users, self.places)
         status, answer = await self._post(*slack.slash_command(self.slash_command, escaped, self.user, self.place,
                                                                 self._trigger()))

@@ -42,19 +42,33 @@ def new_trigger_id() -> str:
     return f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:16]}"
 
 
+# `@name` as typed: not inside a word (e-mail addresses) and not already escaped; ends on a word character
+# so that "@alice." or "@alice," mention alice.
+TYPED_MENTION = re.compile(r"(?<![\w<])@(\w(?:[\w.\-]*\w)?)")
+SPECIAL_MENTIONS = {"here": "<!here>", "channel": "<!channel>", "everyone": "<!everyone>"}
+
+
+def mentioned_names(text: str) -> list[str]:
+    """The people `text` mentions by @name (@here, @channel and @everyone are not people)."""
+    return [name for name in TYPED_MENTION.findall(text) if name.lower() not in SPECIAL_MENTIONS]
+
+
 def escape_like_slack(text: str, users: dict[str, Person], places: dict[str, Place]) -> str:
     """What Slack sends for typed text with should_escape on: &<> escaped, @name and #name resolved."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def user(match: re.Match) -> str:
-        person = users.get(match.group(1).lower())
+        name = match.group(1).lower()
+        if name in SPECIAL_MENTIONS:
+            return SPECIAL_MENTIONS[name]
+        person = users.get(name)
         return f"<@{person.id}|{person.name}>" if person else match.group(0)
 
     def place(match: re.Match) -> str:
         found = places.get(match.group(1).lower())
         return f"<#{found.id}|{found.name}>" if found else match.group(0)
 
-    text = re.sub(r"(?<![\w<])@([\w.\-]+)", user, text)
+    text = TYPED_MENTION.sub(user, text)
     return re.sub(r"(?<![\w<&])#([\w\-]+)", place, text)
 
 

@@ -1,0 +1,84 @@
+"""`python -m bot …` as an operator runs it: exit codes, one-line errors, the manifest, migrate."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_bot(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("SLACK_", "DATABASE_URL", "CRISP_", "ALERT_", "PORT", "LOG_"))}
+    clean["PYTHONPATH"] = str(REPO)
+    clean.update(env)
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=clean, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_manifest_is_json_naming_the_command_in_socket_mode(tmp_path):
+    result = run_bot(["manifest"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/crisp" and command["should_escape"] is True
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["settings"]["interactivity"] == {"is_enabled": True}
+    assert {"app_home_opened", "member_joined_channel"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "im:write", "channels:history", "users:read"} <= scopes
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert len(manifest["display_information"]["description"]) <= 140
+
+
+def test_manifest_for_http_mode_points_everything_at_slack_events(tmp_path):
+    result = run_bot(["manifest", "--request-url", "https://crisp.example.com"], tmp_path, SLASH_COMMAND="/mlops")
+    manifest = json.loads(result.stdout)
+    url = "https://crisp.example.com/slack/events"
+    assert manifest["features"]["slash_commands"][0] == {
+        **manifest["features"]["slash_commands"][0], "command": "/mlops", "url": url}
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == url
+    assert manifest["settings"]["interactivity"]["request_url"] == url
+    assert manifest["settings"]["socket_mode_enabled"] is False
+
+
+def one_line_error(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("crisp: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize("args, env, fragment", [
+    ([], {"DATABASE_URL": "nonsense"}, "DATABASE_URL: 'nonsense' is not a database URL"),
+    (["serve"], {"PORT": "eighty"}, "PORT:"),
+    ([], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN"),
+    (["serve"], {}, "SLACK_BOT_TOKEN is not set: serve is HTTP mode"),
+    (["scheduler"], {}, "SLACK_BOT_TOKEN is not set"),
+    (["manifest", "--request-url", "http://insecure.example"], {}, "--request-url must be an https:// URL"),
+    (["migrate"], {"DATABASE_URL": "postgresql+asyncpg://crisp@127.0.0.1:1/crisp"},
+     "DATABASE_URL: cannot use the database at postgresql+asyncpg://crisp@127.0.0.1:1/crisp"),
+    (["migrate"], {"DATABASE_URL": "sqlite+aiosqlite:////nonexistent-dir/crisp.db"},
+     "DATABASE_URL: cannot use the database"),
+])
+def test_bad_settings_stop_with_one_clear_line(tmp_path, args, env, fragment):
+    assert fragment in one_line_error(run_bot(args, tmp_path, **env))
+
+
+def test_migrate_brings_a_new_database_to_the_newest_revision(tmp_path):
+    from storage.migrate import head_revision
+
+    result = run_bot(["migrate"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"database at sqlite+aiosqlite:///./crisp.db is at revision {head_revision()}"
+    assert (tmp_path / "crisp.db").exists()
+    again = run_bot(["migrate"], tmp_path)
+    assert again.returncode == 0 and again.stdout == result.stdout
