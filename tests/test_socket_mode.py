@@ -72,7 +72,7 @@ async def test_slash_commands_are_answered_in_the_ack_and_announced_through_the_
     assert [m["text"] for m in standin.messages("C0CHURN")] == [post.args["text"]]
 
 
-async def test_a_nameless_create_opens_the_modal_and_its_submission_creates(socket_runtime, standin, clock):
+async def test_a_nameless_create_opens_the_modal_and_its_submission_creates(socket_runtime, standin):
     trigger = slack_requests.new_trigger_id()
     standin.register_trigger(trigger, "U0ALICE")
     ack = await standin.socket_send("slash_commands", slash_payload("project create", trigger_id=trigger))

@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT_SECONDS = 30
 
@@ -78,14 +76,10 @@ def test_a_taken_port_falls_back_to_a_free_one_with_a_note(tmp_path):
     assert used not in (0, port)
 
 
-@pytest.mark.parametrize("env, returncode, line", [
-    ({"DATABASE_URL": "mysql://nobody@127.0.0.1/crisp"}, 2, "crisp: DATABASE_URL: unsupported driver 'mysql'"),
-    ({"DATABASE_URL": "sqlite+aiosqlite:////nonexistent-dir/crisp.db"}, 1,
-     "crisp: DATABASE_URL: cannot use the database at sqlite+aiosqlite:////nonexistent-dir/crisp.db"),
-])
-def test_a_bad_setting_is_one_line_not_a_traceback(tmp_path, env, returncode, line):
-    result = run_bot(tmp_path, ":quit\n", "console", **env)
-    assert result.returncode == returncode, result.stderr
+def test_an_unusable_database_is_one_line_not_a_traceback(tmp_path):
+    url = "sqlite+aiosqlite:////nonexistent-dir/crisp.db"
+    result = run_bot(tmp_path, ":quit\n", "console", DATABASE_URL=url)
+    assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     [said] = result.stderr.strip().splitlines()
-    assert said.startswith(line), said
+    assert said.startswith(f"crisp: DATABASE_URL: cannot use the database at {url}"), said
