@@ -72,6 +72,7 @@ class OutboxWorker:
     async def run_forever(self) -> None:
         log.info("outbox worker started owner=%s", self.owner)
         while not self._stopping:
+            self._wake.clear()  # before the pass: a wake-up (or stop) during it is not lost
             try:
                 handled = await self.run_once()
             except asyncio.CancelledError:
@@ -81,7 +82,6 @@ class OutboxWorker:
                 handled = 0
             if handled:
                 continue
-            self._wake.clear()
             try:
                 due_in = await self.seconds_until_due()
             except Exception:

@@ -314,8 +314,6 @@ async def test_the_bot_itself_prints_by_name(console):
     assert rendered == {"text": f"ask <@{bot_id}|crisp>"}
 
 
-@pytest.mark.xfail(strict=True, reason="bot/outbox/worker.py run_forever clears the wake event after stop() set it, "
-                                       "so a stop during a pass waits a whole idle poll (0.5 s)")
 async def test_quitting_while_the_outbox_is_mid_pass_is_prompt(console):
     worker = console.runtime.worker
     in_pass = asyncio.Event()

@@ -1,0 +1,193 @@
+"""Latency of `/crisp status` against two baselines, measured in one run.
+
+Starts three servers as separate processes, on loopback:
+  crisp        `python -m bot serve` on a database holding one project with 1,000 audit rows
+  bare-aiohttp an aiohttp handler that reads the body and answers a fixed JSON ack
+  bolt-default a slack-bolt AsyncApp with default settings that acks the command
+and sends each the same signed slash command, one request at a time, interleaving the three in
+rounds so machine noise falls on all alike. Prints p50/p99 per server and the ratios.
+
+    python bench/latency.py [--requests 3000] [--database-url URL]
+Targets: crisp p50 within 2x bare-aiohttp, and below bolt-default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.console.slack_requests import signed_headers  # noqa: E402
+from bot.slack_standin import SlackStandIn  # noqa: E402
+
+SIGNING_SECRET = "bench-signing-secret"
+BOT_TOKEN = "xoxb-bench"
+TEAM, CHANNEL, USER = "T0CRISP", "C0BENCH", "U0BENCH"
+AUDIT_ROWS = 1000
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def seed(database_url: str) -> None:
+    """Migrate, then one project in C0BENCH with AUDIT_ROWS audit entries."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import delete
+
+    from storage.db import Database
+    from storage.migrate import upgrade_to_head
+    from storage.tables import AuditEntry, OutboxMessage, Project
+
+    db = Database(database_url)
+    await upgrade_to_head(db.engine)
+    start = datetime.now(UTC) - timedelta(days=3)
+    async with db.transaction() as session:
+        for table in (AuditEntry, OutboxMessage, Project):
+            await session.execute(delete(table))
+        project = Project(team_id=TEAM, channel_id=CHANNEL, name="Bench Radar", slug="bench-radar",
+                          phase="modeling", phase_since=start, iteration=2, created_by=USER, created_at=start)
+        session.add(project)
+        await session.flush()
+        session.add_all(AuditEntry(team_id=TEAM, project_id=project.id, actor_id=USER, action="bench.touched",
+                                   detail={"n": n}, created_at=start + timedelta(seconds=n))
+                        for n in range(AUDIT_ROWS))
+    await db.dispose()
+
+
+async def start(name: str, args: list[str], port: int, env: dict[str, str]) -> asyncio.subprocess.Process:
+    process = await asyncio.create_subprocess_exec(*args, cwd=REPO, env=env, stdout=asyncio.subprocess.DEVNULL,
+                                                   stderr=asyncio.subprocess.PIPE)
+    async with aiohttp.ClientSession() as http:
+        for _ in range(300):
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return process
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.05)
+    process.kill()
+    raise SystemExit(f"{name} did not start: {(await process.stderr.read()).decode()[-2000:]}")
+
+
+def status_body() -> str:
+    return urlencode({"token": "x", "team_id": TEAM, "team_domain": "bench", "channel_id": CHANNEL,
+                      "channel_name": "bench", "user_id": USER, "user_name": "bench", "command": "/crisp",
+                      "text": "status", "api_app_id": "A0CRISP", "response_url": "https://hooks.slack.invalid/x",
+                      "trigger_id": "1.2.3"})
+
+
+async def measure(http: aiohttp.ClientSession, url: str, count: int) -> list[float]:
+    body = status_body().encode()
+    timings = []
+    for _ in range(count):
+        headers = signed_headers(SIGNING_SECRET, body.decode(), content_type="application/x-www-form-urlencoded")
+        started = time.perf_counter()
+        async with http.post(url, data=body, headers=headers) as response:
+            payload = await response.read()
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            raise SystemExit(f"{url} answered {response.status}: {payload[:300]!r}")
+    return timings
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def run(requests: int, database_url: str | None) -> dict:
+    workdir = tempfile.mkdtemp(prefix="crisp-bench-")
+    database_url = database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
+    await seed(database_url)
+    standin = SlackStandIn()
+    api_url = await standin.start()
+    ports = {"crisp": free_port(), "bare-aiohttp": free_port(), "bolt-default": free_port()}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
+           "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": api_url, "HOST": "127.0.0.1", "PORT": str(ports["crisp"]),
+           "SCHEDULER_ENABLED": "false", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO)}
+    processes = [
+        await start("crisp", [sys.executable, "-m", "bot", "serve"], ports["crisp"], env),
+        await start("bare-aiohttp", [sys.executable, "bench/bare_aiohttp.py", str(ports["bare-aiohttp"])],
+                    ports["bare-aiohttp"], env),
+        await start("bolt-default", [sys.executable, "bench/bare_bolt.py", str(ports["bolt-default"]),
+                                     SIGNING_SECRET, BOT_TOKEN, api_url], ports["bolt-default"], env),
+    ]
+    timings: dict[str, list[float]] = {name: [] for name in ports}
+    try:
+        connector = aiohttp.TCPConnector(limit=1)
+        async with aiohttp.ClientSession(connector=connector) as http:
+            for name, port in ports.items():  # warm-up: imports, caches, first auth.test
+                await measure(http, f"http://127.0.0.1:{port}/slack/events", 100)
+            rounds = 10
+            for _ in range(rounds):
+                for name, port in ports.items():
+                    timings[name] += await measure(http, f"http://127.0.0.1:{port}/slack/events",
+                                                   max(1, requests // rounds))
+        first = await _check_crisp_answer(ports["crisp"])
+    finally:
+        for process in processes:
+            process.terminate()
+            await process.wait()
+        await standin.stop()
+    figures = {name: {"p50_ms": round(statistics.median(values), 3), "p99_ms": round(percentile(values, 0.99), 3),
+                      "requests": len(values)} for name, values in timings.items()}
+    figures["ratios"] = {
+        "crisp_p50_over_bare_aiohttp_p50": round(figures["crisp"]["p50_ms"] / figures["bare-aiohttp"]["p50_ms"], 2),
+        "crisp_p50_over_bolt_default_p50": round(figures["crisp"]["p50_ms"] / figures["bolt-default"]["p50_ms"], 2),
+    }
+    figures["database"] = database_url.split(":", 1)[0]
+    figures["crisp_answer"] = first
+    return figures
+
+
+async def _check_crisp_answer(port: int) -> str:
+    """The figures only count if Crisp really answered the status card."""
+    async with aiohttp.ClientSession() as http:
+        body = status_body()
+        headers = signed_headers(SIGNING_SECRET, body, content_type="application/x-www-form-urlencoded")
+        async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body.encode(), headers=headers) as r:
+            text = json.loads(await r.text())["text"]
+    if not text.startswith("Bench Radar is in Modeling"):
+        raise SystemExit(f"crisp did not answer the status card: {text!r}")
+    return text.splitlines()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=3000, help="measured requests per server")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    figures = asyncio.run(run(args.requests, args.database_url))
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"/crisp status, sequential, {figures['crisp']['requests']} requests each, database {figures['database']}")
+    print(f"{'server':<14}{'p50 ms':>10}{'p99 ms':>10}")
+    for name in ("crisp", "bare-aiohttp", "bolt-default"):
+        print(f"{name:<14}{figures[name]['p50_ms']:>10.3f}{figures[name]['p99_ms']:>10.3f}")
+    ratios = figures["ratios"]
+    print(f"crisp p50 / bare-aiohttp p50 = {ratios['crisp_p50_over_bare_aiohttp_p50']:.2f}  (target <= 2.00)")
+    print(f"crisp p50 / bolt-default p50 = {ratios['crisp_p50_over_bolt_default_p50']:.2f}  (target < 1.00)")
+
+
+if __name__ == "__main__":
+    main()
