@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+WAL_SWITCH_ATTEMPTS = 100
 
 
 def create_engine(url: str, **kwargs) -> AsyncEngine:
@@ -23,10 +25,25 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     # WAL lets readers (the ack path) proceed while the outbox worker writes;
     # foreign keys are off by default in SQLite.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+    try:
+        _use_wal(cursor)
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _use_wal(cursor) -> None:
+    """Switching a new file to WAL needs a moment of exclusive access, and SQLite answers 'locked'
+    there without waiting: when processes start together on a new file, try again briefly."""
+    for attempt in range(WAL_SWITCH_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:
+            if "locked" not in str(exc) or attempt == WAL_SWITCH_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02)  # only ever at connect time, on a brand-new database file
 
 
 class Database:
@@ -36,6 +53,12 @@ class Database:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        # Reads on the ack path skip BEGIN/ROLLBACK round trips on PostgreSQL. (SQLite's driver opens
+        # no transaction for a SELECT anyway, and switching its isolation level costs thread hops.)
+        read_engine = self.engine
+        if self.engine.dialect.name == "postgresql":
+            read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._reads = async_sessionmaker(read_engine, class_=AsyncSession, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -43,8 +66,14 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session for reads, or for writes the caller commits itself."""
+        """A session for writes the caller commits itself, or reads that must see one snapshot."""
         async with self._sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for plain reads (each statement sees the latest committed data). Never write in it."""
+        async with self._reads() as session:
             yield session
 
     @asynccontextmanager

@@ -37,20 +37,21 @@ class CommandDispatcher:
         match = self.table.match(text or "help")
         name = match.command.usage if isinstance(match, Match) else "unknown"
         try:
-            async with self.services.db.session() as session:
-                project = await projects.active_in_channel(session, team_id, channel_id)
-            caller = Caller(team_id=team_id, user_id=user_id, is_admin=self.services.is_admin(user_id))
-            if not isinstance(match, Match):
-                usage = match.suggestion.usage if match.suggestion else None
-                return name, Reply(replies.unknown(match.word, usage, self.slash,
-                                                   [c.usage for c in match.group]))
-            command = match.command
-            if command.needs_project and project is None:
-                raise UserError(project_views.no_project_here(self.slash))
-            if command.needs_project is False and project is not None:
-                raise UserError(project_views.already_tracks(project))
-            caller.require(command.action)
-            invocation = Invocation(self.services, caller, channel_id, match.args, project, open_modal, self.table)
-            return name, await command.run(invocation)
+            async with self.services.db.read() as reads:
+                project = await projects.active_in_channel(reads, team_id, channel_id)
+                caller = Caller(team_id=team_id, user_id=user_id, is_admin=self.services.is_admin(user_id))
+                if not isinstance(match, Match):
+                    usage = match.suggestion.usage if match.suggestion else None
+                    return name, Reply(replies.unknown(match.word, usage, self.slash,
+                                                       [c.usage for c in match.group]))
+                command = match.command
+                if command.needs_project and project is None:
+                    raise UserError(project_views.no_project_here(self.slash))
+                if command.needs_project is False and project is not None:
+                    raise UserError(project_views.already_tracks(project))
+                caller.require(command.action)
+                invocation = Invocation(self.services, caller, channel_id, match.args, project, open_modal,
+                                        self.table, reads)
+                return name, await command.run(invocation)
         except UserError as exc:
             return name, Reply(replies.error(exc.message, hint=exc.hint, slash=self.slash))

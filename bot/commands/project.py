@@ -18,7 +18,7 @@ async def create(invocation: Invocation) -> Reply:
 
 
 async def list_all(invocation: Invocation) -> Reply:
-    listing = await service.list_projects(invocation.services, invocation.caller.team_id)
+    listing = await service.list_projects(invocation.reads, invocation.caller.team_id)
     return Reply(views.project_list(listing.projects, listing.archived, invocation.services.clock.now()))
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from bot.permissions import Action, Caller
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.services import Services
     from storage.tables import Project
 
@@ -36,6 +38,9 @@ class Invocation:
     project: Project | None
     open_modal: Callable[[dict[str, Any]], Awaitable[None]]
     commands: CommandTable
+    # The request's read session (one connection for every read on the ack path); writes open a
+    # transaction of their own through the services.
+    reads: AsyncSession
 
 
 @dataclass(frozen=True)

@@ -63,10 +63,9 @@ async def _check_free(session, team_id: str, channel_id: str, slug: str, name: s
                         f"<#{clash.channel_id}>. Pick another name.")
 
 
-async def list_projects(services: Services, team_id: str) -> ProjectListing:
-    async with services.db.session() as session:
-        return ProjectListing(await projects.active_for_team(session, team_id),
-                              await projects.archived_count(session, team_id))
+async def list_projects(session, team_id: str) -> ProjectListing:
+    return ProjectListing(await projects.active_for_team(session, team_id),
+                          await projects.archived_count(session, team_id))
 
 
 async def archive_project(services: Services, caller: Caller, project: Project) -> None:

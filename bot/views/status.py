@@ -6,14 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.crisp_dm import PHASE_ORDER, Phase
-from bot.views.blocks import context, divider, escape, header, message, section
+from bot.views.blocks import context, escape, header, message, section
 from bot.views.phase_time import day_in_phase
-from storage.tables import AuditEntry, Project
-
-AUDIT_PHRASES = {
-    "project.created": "created the project",
-    "project.archived": "archived the project",
-}
+from storage.tables import Project
 
 
 def slack_date(moment: datetime, fallback_format: str = "%Y-%m-%d %H:%M UTC") -> str:
@@ -40,7 +35,7 @@ def gist(project: Project, now: datetime) -> str:
             f"iteration {project.iteration}")
 
 
-def status_card(project: Project, recent: list[AuditEntry], now: datetime) -> dict[str, Any]:
+def status_card(project: Project, now: datetime) -> dict[str, Any]:
     phase = Phase(project.phase)
     day = day_in_phase(project.phase_since, now)
     blocks = [
@@ -54,8 +49,4 @@ def status_card(project: Project, recent: list[AuditEntry], now: datetime) -> di
                 ]),
         context(phase_track(phase)),
     ]
-    if recent:
-        lines = [f"<@{entry.actor_id}> {AUDIT_PHRASES.get(entry.action, entry.action)} · "
-                 f"{slack_date(entry.created_at)}" for entry in recent]
-        blocks += [divider(), section("*Recent activity*\n" + "\n".join(lines))]
     return message(gist(project, now), blocks)

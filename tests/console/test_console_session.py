@@ -119,7 +119,7 @@ async def test_status_shows_the_card_with_phase_day_and_iteration(console):
     card = out.splitlines()
     assert card[1:4] == ["   Churn Radar", "   ===========",
                          "   *Business understanding* (phase 1 of 6) · day 1 · iteration 1"]
-    assert "@you created the project" in out
+    assert "*Started by*" in out and "@you" in out
 
 
 async def test_archive_is_refused_to_someone_else_and_allowed_to_the_admin(console):

@@ -19,7 +19,7 @@ async def test_status_answers_in_the_response_with_the_gist_first(runtime, slack
     assert body["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": "Churn Radar", "emoji": True}}
     card = str(body["blocks"])
     assert "phase 1 of 6" in card and "<#C0CHURN>" in card and "`churn-radar`" in card
-    assert "<@U0ALICE> created the project" in card
+    assert "<@U0ALICE>" in card
     assert len(standin.calls) == calls_before  # no Slack call was needed to answer
 
 
@@ -28,13 +28,13 @@ async def test_status_reads_what_the_database_says(runtime, slack, clock):
     async with runtime.db.transaction() as session:
         project = await projects.active_in_channel(session, "T0CRISP", "C0CHURN")
         project.phase, project.iteration = "modeling", 2
-        for n in range(5):
+        for n in range(50):
             await audit.record(session, team_id="T0CRISP", project_id=project.id, actor_id="U0BOB",
                                action="test.touched", now=clock.now(), n=n)
     answer = await slack.command("status", channel="C0CHURN")
     assert answer.json["text"].startswith("Churn Radar is in Modeling — day 1, iteration 2")
-    recent = answer.json["blocks"][-1]["text"]["text"]
-    assert recent.count("test.touched") == 3  # the three latest entries only
+    assert "*Modeling* (phase 4 of 6)" in str(answer.json["blocks"])
+    assert "~Data preparation~ → *Modeling* → Evaluation" in str(answer.json["blocks"])
 
 
 async def test_status_without_a_project_says_how_to_start_one(slack):
