@@ -111,7 +111,7 @@ async def handle_line(session: ConsoleSession, line: str) -> bool:
         if view is None:
             session.out("no modal is open")
         else:
-            session._show_modal(session.user.id, view)
+            session.show_modal(session.user.id, view)
     elif word == ":home":
         await session.open_home()
     elif word == ":invite":

@@ -182,9 +182,9 @@ class ConsoleSession:
         else:
             owner = self._trigger_owner.pop(call.args.get("trigger_id"), self.user.id)
             self.modals.setdefault(owner, []).append(view)
-        self._show_modal(owner, view)
+        self.show_modal(owner, view)
 
-    def _show_modal(self, owner: str, view: dict) -> None:
+    def show_modal(self, owner: str, view: dict) -> None:
         rendered = self._print_view(f"modal open for {self.name_of(owner)} "
                                     "(:set N TEXT to fill field N, :submit, :close):", view, owner)
         self.typed.setdefault(view.get("id"), {})
@@ -317,7 +317,7 @@ class ConsoleSession:
                 stack[-1] = view
             else:
                 stack.append(view)
-            self._show_modal(self.user.id, view)
+            self.show_modal(self.user.id, view)
         elif action == "clear":
             stack.clear()
             self.out("(all modals closed)")

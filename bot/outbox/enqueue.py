@@ -18,8 +18,12 @@ CONVERSATION_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral",
 
 def lane_for(team_id: str, method: str, payload: dict[str, Any]) -> str:
     if method in CONVERSATION_METHODS:
+        if not payload.get("channel"):
+            raise ValueError(f"{method} needs a channel")
         return f"{team_id}:{payload['channel']}"
     if method == "views.publish":
+        if not payload.get("user_id"):
+            raise ValueError("views.publish needs a user_id")
         return f"{team_id}:home:{payload['user_id']}"
     if method.startswith("files.") and payload.get("channel_id"):
         return f"{team_id}:{payload['channel_id']}"
@@ -49,8 +53,6 @@ class Outbox:
         replace_key: str | None = None,
         dedupe_key: str | None = None,
     ) -> OutboxMessage | None:
-        if "channel" in payload and not payload["channel"] and method in CONVERSATION_METHODS:
-            raise ValueError(f"{method} needs a channel")
         now = self.clock.now()
         row = OutboxMessage(
             team_id=team_id,

@@ -161,23 +161,35 @@ class OutboxWorker:
                 found = await self._find_posted(client, row, payload)
                 if isinstance(found, RetryLater) or found is not None:
                     return found
-        outcome = await self._call(client, row, payload)
-        if outcome == "not_in_channel":
-            joined = await self._call(client, row, {"channel": payload["channel"]}, method="conversations.join")
-            if not isinstance(joined, Delivered):
-                return GiveUp(error="not_in_channel (and could not join)") if isinstance(joined, GiveUp) else joined
-            outcome = await self._call(client, row, payload)
-            if outcome == "not_in_channel":
-                outcome = GiveUp(error="not_in_channel")
-        return outcome
+        try:
+            return await self._call(client, row, payload)
+        except NotInChannel:
+            return await self._join_then_call(client, row, payload)
 
-    async def _call(self, client: AsyncWebClient, row: OutboxMessage, payload: dict, *, method: str | None = None):
+    async def _join_then_call(self, client: AsyncWebClient, row: OutboxMessage, payload: dict) -> Outcome:
+        """A public channel the bot was never added to: join it, then make the call once more
+        (Slack refused the first one outright, so nothing can be doubled)."""
+        try:
+            joined = await self._call(client, row, {"channel": payload["channel"]}, method="conversations.join")
+        except NotInChannel:
+            joined = GiveUp(error="not_in_channel")
+        if isinstance(joined, GiveUp):
+            return GiveUp(error=f"not_in_channel (and could not join: {joined.error})")
+        if not isinstance(joined, Delivered):
+            return joined
+        try:
+            return await self._call(client, row, payload)
+        except NotInChannel:
+            return GiveUp(error="not_in_channel")
+
+    async def _call(self, client: AsyncWebClient, row: OutboxMessage, payload: dict, *,
+                    method: str | None = None) -> Outcome:
         method = method or row.method
         try:
             outcome = await delivery.call(client, method, payload)
         except NotInChannel:
             self.metrics.slack_api_calls.labels(method=method, outcome="not_in_channel").inc()
-            return "not_in_channel"
+            raise
         label = {Delivered: "ok", GiveUp: "error"}.get(type(outcome), "retry")
         if isinstance(outcome, RetryLater) and outcome.retry_after is not None:
             label = "ratelimited"

@@ -12,6 +12,7 @@ from bot.permissions import Action, Caller
 from bot.projects.naming import clean_name, slugify
 from bot.services import Services
 from bot.views import projects as project_views
+from bot.views.blocks import escape
 from storage.queries import audit, projects
 from storage.tables import Project
 
@@ -59,7 +60,7 @@ async def _check_free(session, team_id: str, channel_id: str, slug: str, name: s
         raise UserError(project_views.already_tracks(existing))
     clash = await projects.active_by_slug(session, team_id, slug)
     if clash is not None:
-        raise UserError(f"A project called *{project_views.escape(clash.name)}* already exists in "
+        raise UserError(f"A project called *{escape(clash.name)}* already exists in "
                         f"<#{clash.channel_id}>. Pick another name.")
 
 
@@ -73,7 +74,7 @@ async def archive_project(services: Services, caller: Caller, project: Project) 
     async with services.db.transaction() as session:
         now = services.clock.now()
         if not await projects.archive(session, project.id, actor_id=caller.user_id, now=now):
-            raise UserError(f"*{project_views.escape(project.name)}* is already archived.")
+            raise UserError(f"*{escape(project.name)}* is already archived.")
         await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
                            action="project.archived", now=now)
         await services.outbox.post(session, caller.team_id, project.channel_id,

@@ -13,8 +13,6 @@ from bot.views.ids import ActionId, BlockId, CallbackId, InputId
 from bot.views.phase_time import day_in_phase
 from storage.tables import Project
 
-__all__ = ["escape"]
-
 
 def phase_label(project: Project) -> str:
     phase = Phase(project.phase)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 
 from bot.metrics import CONTENT_TYPE_LATEST
 from bot.services import Services
 from storage.queries import outbox as outbox_rows
+
+log = logging.getLogger(__name__)
 
 
 def routes(services: Services) -> list[web.RouteDef]:
@@ -19,8 +23,8 @@ def routes(services: Services) -> list[web.RouteDef]:
         try:
             async with services.db.session() as session:
                 services.metrics.set_outbox_depth(await outbox_rows.count_by_status(session))
-        except Exception:  # metrics must still answer while the database is down
-            pass
+        except Exception as exc:  # metrics must still answer while the database is down
+            log.debug("outbox depth unavailable for /metrics: %s", exc)
         response = web.Response(body=services.metrics.exposition())
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST
         return response
