@@ -11,17 +11,29 @@ from handlers import actions, commands, events, request_log, views
 from handlers.request_log import LoggedBoltApp
 
 
+class _ClientOverTokenNotice(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN from the environment and then warns that the client we pass
+    wins over it; that is intended here, so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def build_bolt_app(services: Services, client: AsyncWebClient) -> LoggedBoltApp:
     settings = services.settings
+    bolt_logger = logging.getLogger("crisp.bolt")
+    if not any(isinstance(f, _ClientOverTokenNotice) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_ClientOverTokenNotice())
     app = LoggedBoltApp(
         metrics=services.metrics,
+        name="crisp",
         client=client,
         # HTTP requests are verified by the route before they reach Bolt (with the injectable clock);
         # Socket Mode requests need no signature.
         signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else "",
         request_verification_enabled=False,
         process_before_response=True,
-        logger=logging.getLogger("crisp.bolt"),
+        logger=bolt_logger,
     )
     for listeners in (request_log, commands, actions, views, events):
         listeners.register(app, services)

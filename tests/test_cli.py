@@ -82,3 +82,25 @@ def test_migrate_brings_a_new_database_to_the_newest_revision(tmp_path):
     assert (tmp_path / "crisp.db").exists()
     again = run_bot(["migrate"], tmp_path)
     assert again.returncode == 0 and again.stdout == result.stdout
+
+
+async def test_a_bot_token_slack_refuses_stops_the_start_with_one_line(tmp_path):
+    import asyncio
+
+    from bot.slack_standin import SlackStandIn
+
+    standin = SlackStandIn()
+    api_url = await standin.start()
+    standin.fail("auth.test", status=200, error="invalid_auth")
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT"))}
+        env.update(PYTHONPATH=str(REPO), SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET="s3cret",
+                   SLACK_API_URL=api_url, PORT="0")
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", cwd=tmp_path, env=env,
+                                                       stdout=asyncio.subprocess.PIPE,
+                                                       stderr=asyncio.subprocess.PIPE)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        await standin.stop()
+    result = subprocess.CompletedProcess([], process.returncode, stdout.decode(), stderr.decode())
+    assert one_line_error(result) == "crisp: SLACK_BOT_TOKEN was refused by Slack (invalid_auth)"

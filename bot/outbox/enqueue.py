@@ -25,8 +25,8 @@ def lane_for(team_id: str, method: str, payload: dict[str, Any]) -> str:
         if not payload.get("user_id"):
             raise ValueError("views.publish needs a user_id")
         return f"{team_id}:home:{payload['user_id']}"
-    if method.startswith("files.") and payload.get("channel_id"):
-        return f"{team_id}:{payload['channel_id']}"
+    if method.startswith("files.") and (payload.get("channel") or payload.get("channel_id")):
+        return f"{team_id}:{payload.get('channel') or payload['channel_id']}"
     return f"{team_id}:{method}"
 
 

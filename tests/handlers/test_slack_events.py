@@ -91,9 +91,7 @@ async def test_a_signature_just_inside_five_minutes_is_accepted(slack, clock):
 
 
 async def test_slacks_url_verification_challenge_is_answered(slack):
-    import json as json_module
-
-    body = json_module.dumps({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+    body = json.dumps({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
                               "type": "url_verification"})
     answer = await slack.post_signed(body, "application/json")
     assert answer.status == 200
