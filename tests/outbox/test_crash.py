@@ -121,3 +121,28 @@ async def test_a_late_worker_cannot_settle_a_row_taken_over_by_another(runtime, 
     [row] = await all_rows(runtime)
     assert row.status == OutboxStatus.SENT
     assert len(standin.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_thread_reply_accepted_before_the_worker_died_is_found_in_its_thread(runtime, standin, clock,
+                                                                                    database_url):
+    async with runtime.db.transaction() as session:
+        parent = await runtime.outbox.post(session, "T0CRISP", "C0ALERTS", {"text": "drift detected"})
+        await runtime.outbox.post(session, "T0CRISP", "C0ALERTS", {"text": "resolved"}, thread_of=parent)
+    await runtime.worker.run_once()  # the parent goes out
+    hold = standin.hold("chat.postMessage")
+    doomed = WorkerProcess(database_url, standin.base_url, clock)
+    dying = asyncio.create_task(doomed.worker.run_once())
+    await asyncio.wait_for(hold.reached.wait(), 5)
+    dying.cancel()
+    await asyncio.gather(dying, return_exceptions=True)
+    await doomed.close()
+    hold.release()
+
+    clock.advance(61)
+    await runtime.worker.drain(advance=clock.advance)
+
+    replies = [c for c in standin.calls_to("chat.postMessage") if c.args.get("thread_ts")]
+    assert [c.args["text"] for c in replies] == ["resolved"]
+    assert standin.calls_to("conversations.replies")
+    [_, reply] = await all_rows(runtime)
+    assert reply.status == OutboxStatus.SENT and reply.result_ts == replies[0].response["ts"]
