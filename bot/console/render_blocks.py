@@ -202,20 +202,8 @@ class BlockRenderer:
         label = text_of(element.get("text")).strip() or as_str(element.get("action_id")) or "button"
         style = element.get("style") if element.get("style") in ("primary", "danger") else None
         url = as_str(element.get("url")) or None
-        number = self.take_number()
-        self.buttons.append(
-            ButtonRef(
-                number=number,
-                label=label,
-                action_id=as_str(element.get("action_id")),
-                block_id=block_id,
-                value=as_str(element.get("value")) or None,
-                url=url,
-                style=style,
-                kind=kind,
-                confirm=confirm_text(element.get("confirm")),
-            )
-        )
+        number = self.add_button(element, block_id, label=label, value=element.get("value"), url=url,
+                                 style=style, kind=kind)
         shown = f"*{label}*" if style == "primary" else f"{label} !" if style == "danger" else label
         return f"[{number} {shown}" + (f" -> {url}" if url else "") + "]"
 
@@ -226,22 +214,19 @@ class BlockRenderer:
                 continue
             label = text_of(option.get("text")).strip() or as_str(option.get("value")) or "option"
             url = as_str(option.get("url")) or None
-            number = self.take_number()
-            self.buttons.append(
-                ButtonRef(
-                    number=number,
-                    label=label,
-                    action_id=as_str(element.get("action_id")),
-                    block_id=block_id,
-                    value=as_str(option.get("value")) or None,
-                    url=url,
-                    style=None,
-                    kind="overflow",
-                    confirm=confirm_text(element.get("confirm")),
-                )
-            )
+            number = self.add_button(element, block_id, label=label, value=option.get("value"), url=url,
+                                     style=None, kind="overflow")
             pieces.append(f"{number} {label}" + (f" -> {url}" if url else ""))
         return "[… " + " | ".join(pieces) + "]" if pieces else "[…]"
+
+    def add_button(self, element: dict, block_id: str | None, *, label: str, value, url: str | None,
+                   style: str | None, kind: str) -> int:
+        """Number a pressable thing (a button, or one option of an overflow menu) and remember it."""
+        number = self.take_number()
+        self.buttons.append(ButtonRef(number=number, label=label, action_id=as_str(element.get("action_id")),
+                                      block_id=block_id, value=as_str(value) or None, url=url, style=style,
+                                      kind=kind, confirm=confirm_text(element.get("confirm"))))
+        return number
 
     def take_number(self) -> int:
         number = self.next_number

@@ -171,18 +171,10 @@ class _Checker:
         return self.problems
 
     def block(self, block: Any, pointer: str) -> None:
-        if not isinstance(block, dict):
-            self.add(pointer, "must provide an object")
+        kind = self.typed(block, pointer, BLOCK_TYPES)
+        if kind is None:
             return
-        kind = block.get("type")
-        if kind not in BLOCK_TYPES:
-            self.add(f"{pointer}/type", f"unsupported type: {kind}" if isinstance(kind, str) else "must provide a string")
-            return
-        block_id = block.get("block_id")
-        if self.string(block_id, f"{pointer}/block_id", 255):
-            if block_id in self.block_ids:
-                self.add(f"{pointer}/block_id", f'`block_id` "{block_id}" already exists')
-            self.block_ids.add(block_id)
+        self.unique_id(block, "block_id", pointer, self.block_ids)
         getattr(self, f"_block_{kind}")(block, pointer)
 
     def _block_section(self, block: dict[str, Any], pointer: str) -> None:
@@ -253,21 +245,32 @@ class _Checker:
     def _block_context_actions(self, block: dict[str, Any], pointer: str) -> None:
         self.items(block.get("elements"), f"{pointer}/elements", 5, min_items=1)
 
+    def typed(self, obj: Any, pointer: str, known: Any) -> str | None:
+        """The object's `type` if it is an object of a known type; otherwise note the problem."""
+        if not isinstance(obj, dict):
+            self.add(pointer, "must provide an object")
+            return None
+        kind = obj.get("type")
+        if kind not in known:
+            self.add(f"{pointer}/type", f"unsupported type: {kind}" if isinstance(kind, str) else "must provide a string")
+            return None
+        return kind
+
+    def unique_id(self, obj: dict, key: str, pointer: str, seen: set[str]) -> None:
+        """An optional id of at most 255 characters, not used before within `seen`."""
+        value = obj.get(key)
+        if self.string(value, f"{pointer}/{key}", 255):
+            if value in seen:
+                self.add(f"{pointer}/{key}", f'`{key}` "{value}" already exists')
+            seen.add(value)
+
     # -- elements ---------------------------------------------------------
     def element(self, el: Any, pointer: str, action_ids: set[str]) -> None:
         """An interactive element; ``action_ids`` are those already used in the same block."""
-        if not isinstance(el, dict):
-            self.add(pointer, "must provide an object")
+        kind = self.typed(el, pointer, ELEMENT_TYPES)
+        if kind is None:
             return
-        kind = el.get("type")
-        if kind not in ELEMENT_TYPES:
-            self.add(f"{pointer}/type", f"unsupported type: {kind}" if isinstance(kind, str) else "must provide a string")
-            return
-        action_id = el.get("action_id")
-        if self.string(action_id, f"{pointer}/action_id", 255):
-            if action_id in action_ids:
-                self.add(f"{pointer}/action_id", f'`action_id` "{action_id}" already exists')
-            action_ids.add(action_id)
+        self.unique_id(el, "action_id", pointer, action_ids)
         if el.get("placeholder") is not None:
             self.text(el["placeholder"], f"{pointer}/placeholder", 150, plain_only=True)
         if kind == "button":
