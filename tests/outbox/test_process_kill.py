@@ -105,3 +105,31 @@ async def test_killed_mid_way_then_restarted_delivers_the_rest_exactly_once(data
     for n in range(PROJECTS):
         assert [m["text"] for m in standin.messages(f"C0P{n}")] == [
             f"New project: Project {n} starts in Business understanding"]
+
+
+async def test_the_clock_process_sends_what_was_queued_and_stops_cleanly(database_url, real_time_standin):
+    """`python -m bot scheduler` (the Procfile's clock) runs an outbox worker of its own."""
+    from bot.clock import SystemClock
+    from bot.outbox.enqueue import Outbox
+    from storage.db import Database
+
+    standin = real_time_standin
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
+           "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": standin.base_url, "LOG_FORMAT": "json"}
+    clock_process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "scheduler", cwd=REPO,
+                                                         env=env, stdout=asyncio.subprocess.DEVNULL,
+                                                         stderr=asyncio.subprocess.PIPE)
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            for n in range(3):
+                await Outbox(SystemClock()).post(session, "T0CRISP", "C0DIGEST", {"text": f"digest {n}"})
+        await wait_for(lambda: len(standin.calls_to("chat.postMessage")) == 3)
+    finally:
+        await db.dispose()
+        clock_process.terminate()
+        _, stderr = await asyncio.wait_for(clock_process.communicate(), 20)
+    assert [m["text"] for m in standin.messages("C0DIGEST")] == ["digest 0", "digest 1", "digest 2"]
+    assert clock_process.returncode == 0
+    assert b"Traceback" not in stderr
