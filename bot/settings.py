@@ -166,10 +166,6 @@ class Settings(BaseSettings):
             return Mode.CONSOLE
         return Mode.SOCKET if self.slack_app_token else Mode.HTTP
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
     def secret_values(self) -> list[str]:
         """Every secret this process knows, so logging can scrub them."""
         secrets = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,

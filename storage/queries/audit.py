@@ -1,4 +1,4 @@
-"""The audit log: append, and read the latest entries."""
+"""The audit log: append, and read a project's entries."""
 
 from __future__ import annotations
 
@@ -17,13 +17,6 @@ async def record(session: AsyncSession, *, team_id: str, project_id: int | None,
                        detail=detail, created_at=now)
     session.add(entry)
     return entry
-
-
-async def latest(session: AsyncSession, project_id: int, limit: int = 5) -> list[AuditEntry]:
-    statement = (
-        select(AuditEntry).where(AuditEntry.project_id == project_id).order_by(AuditEntry.id.desc()).limit(limit)
-    )
-    return list((await session.execute(statement)).scalars())
 
 
 async def for_project(session: AsyncSession, project_id: int) -> list[AuditEntry]:
