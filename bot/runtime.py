@@ -8,10 +8,10 @@ import logging
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import build_bolt_app
+from bot.authorization import SingleWorkspaceAuthorization, TokenRefused
 from bot.clock import Clock, SystemClock
 from bot.metrics import Metrics
 from bot.outbox.enqueue import Outbox
@@ -20,6 +20,7 @@ from bot.scheduler import build_scheduler
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_clients import SlackClients
+from bot.socket_mode import connect_with_backoff, quiet_client_logger
 from bot.web import build_web_app
 from storage.db import Database
 from storage.migrate import upgrade_to_head
@@ -38,7 +39,8 @@ class Runtime:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.metrics = Metrics()
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, pool_size=settings.database_pool_size,
+                           pool_timeout=settings.database_pool_timeout)
         self.outbox = Outbox(self.clock)
         self.services = Services(settings, self.db, self.clock, self.outbox, self.metrics)
         self.slack: SlackClients | None = None
@@ -50,12 +52,15 @@ class Runtime:
         self._socket_handler: AsyncSocketModeHandler | None = None
         self._scheduler = None
         self._worker_task: asyncio.Task | None = None
+        self._background_tasks: list[asyncio.Task] = []
+        self.authorization: SingleWorkspaceAuthorization | None = None
 
     async def migrate(self) -> None:
         try:
             await upgrade_to_head(self.db.engine)
         except (SQLAlchemyError, OSError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            await self.db.settle_after_failed_connect()
             raise StartupError(
                 f"DATABASE_URL: cannot use the database at {self.settings.safe_database_url()}: {reason}"
             ) from None
@@ -70,7 +75,8 @@ class Runtime:
         self.worker = OutboxWorker(self.db, self.slack.for_team, self.clock, self.metrics,
                                    lease_seconds=settings.outbox_lease_seconds)
         self.outbox.on_commit(self.worker.wake)
-        self.bolt_app = build_bolt_app(self.services, self.slack.bolt)
+        self.authorization = SingleWorkspaceAuthorization(settings.slack_bot_token.get_secret_value(), self.slack.bolt)
+        self.bolt_app = build_bolt_app(self.services, self.slack.bolt, authorize=self.authorization)
         if check_token:
             await self._check_token()
         if worker:
@@ -81,24 +87,27 @@ class Runtime:
         if http:
             await self._serve_http()
         if socket_mode:
-            self._socket_handler = AsyncSocketModeHandler(self.bolt_app, settings.slack_app_token.get_secret_value())
-            await self._socket_handler.connect_async()
-            log.info("connected to Slack over Socket Mode")
+            self._socket_handler = AsyncSocketModeHandler(self.bolt_app, settings.slack_app_token.get_secret_value(),
+                                                          logger=quiet_client_logger())
+            self._background(connect_with_backoff(self._socket_handler), "socket-mode-connect")
 
     async def _check_token(self) -> None:
+        """A refused token stops start-up; an unreachable Slack does not (see bot.authorization)."""
         try:
-            identity = await self.slack.bolt.auth_test()
-        except SlackApiError as exc:
-            error = exc.response.get("error") if isinstance(exc.response.data, dict) else exc.response.status_code
-            if error in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"):
-                raise StartupError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
-            log.warning("could not check the bot token (Slack answered %s); going on", error)
+            problem = await self.authorization.check()
+        except TokenRefused as exc:
+            raise StartupError(f"SLACK_BOT_TOKEN was refused by Slack ({exc})") from None
+        if problem is not None:
+            log.warning("Slack's API at %s does not answer (%s); starting anyway: commands are answered from "
+                        "the database and messages wait in the outbox until it does",
+                        self.settings.slack_api_url, problem)
+            self._background(self.authorization.keep_checking(), "auth-test-retry")
             return
-        except Exception as exc:  # Slack unreachable: Bolt will check again on the first request
-            log.warning("could not reach Slack at SLACK_API_URL to check the bot token (%s); going on", exc)
-            return
-        log.info("bot token belongs to %s in team %s (%s)", identity.get("user"), identity.get("team"),
-                 identity.get("team_id"))
+        identity = self.authorization.identity
+        log.info("bot token belongs to %s in team %s (%s)", identity.user_name, identity.team_name, identity.team_id)
+
+    def _background(self, coroutine, name: str) -> None:
+        self._background_tasks.append(asyncio.create_task(coroutine, name=name))
 
     async def _serve_http(self) -> None:
         signing_secret = self.settings.slack_signing_secret
@@ -118,6 +127,9 @@ class Runtime:
         log.info("listening on http://%s:%s", self.settings.host, self.port)
 
     async def stop(self) -> None:
+        for task in self._background_tasks:
+            task.cancel()
+        await asyncio.gather(*self._background_tasks, return_exceptions=True)
         if self._socket_handler is not None:
             await self._socket_handler.close_async()
         if self._runner is not None:

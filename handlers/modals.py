@@ -14,10 +14,15 @@ from bot.errors import UserError
 log = logging.getLogger(__name__)
 
 
-def modal_opener(client: AsyncWebClient, trigger_id: str | None) -> Callable[[dict[str, Any]], Awaitable[None]]:
+def modal_opener(client: AsyncWebClient, trigger_id: str | None, *,
+                 before_call: Callable[[], Awaitable[None]] | None = None) -> Callable[[dict[str, Any]], Awaitable[None]]:
+    """`before_call` runs first, e.g. to hand back a database connection rather than hold it while
+    waiting on Slack."""
     async def open_modal(view: dict[str, Any]) -> None:
         if not trigger_id:
             raise UserError("Slack sent no trigger to open a form with; please try again.")
+        if before_call is not None:
+            await before_call()
         try:
             await client.views_open(trigger_id=trigger_id, view=view)
         except SlackApiError as exc:

@@ -1,25 +1,57 @@
-"""Engine and sessions for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+"""Engine and sessions for SQLite (aiosqlite) and PostgreSQL (asyncpg).
+
+Connection rules, so a burst of requests can never starve the pool:
+- a task holds at most one connection at a time: opening a transaction first hands back the
+  connection of the task's read session (`read()`), and nesting one database scope inside another
+  is a bug that raises at once;
+- SQLite has one writer: write transactions queue on an in-process lock *before* they take a
+  connection, then `BEGIN IMMEDIATE` (so a second process waits on SQLite's busy timeout instead of
+  failing a lock upgrade halfway through);
+- waits are short and bounded (`pool_timeout`); when they run out, `DatabaseBusy` is raised and the
+  caller answers "busy, try again" instead of hanging;
+- `/healthz` pings through a small engine of its own and never queues behind commands.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from aiosqlite.core import _connection_worker_thread as _aiosqlite_worker
 from sqlalchemy import event, text
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-SQLITE_BUSY_TIMEOUT_SECONDS = 30
+SQLITE_BUSY_TIMEOUT_SECONDS = 10
 PING_AFTER_IDLE_SECONDS = 5
 POOL_RECYCLE_SECONDS = 1800
 WAL_SWITCH_ATTEMPTS = 100
+DEFAULT_POOL_SIZE = 10
+DEFAULT_POOL_TIMEOUT_SECONDS = 2.0
+HEALTH_PING_TIMEOUT_SECONDS = 1.0
+# Execution option marking connections whose statements run outside any transaction (reads).
+AUTOCOMMIT_OPTION = "crisp_autocommit"
+
+
+class DatabaseBusy(Exception):
+    """No connection (or, on SQLite, no turn at writing) came free in time."""
+
+
+class NestedDatabaseScope(RuntimeError):
+    """A task opened a database scope inside another: it would hold one connection while waiting for
+    a second, which is how a burst of requests drains the pool."""
 
 
 def create_engine(url: str, **kwargs) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, **kwargs)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite)
         return engine
     engine = create_async_engine(url, pool_recycle=POOL_RECYCLE_SECONDS, **kwargs)
     _ping_idle_connections(engine)
@@ -50,8 +82,9 @@ def _ping_idle_connections(engine: AsyncEngine) -> None:
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
-    # WAL lets readers (the ack path) proceed while the outbox worker writes;
-    # foreign keys are off by default in SQLite.
+    # SQLAlchemy, not the driver, decides when a transaction begins (see _begin_sqlite).
+    dbapi_connection.isolation_level = None
+    # WAL lets readers (the ack path) proceed while a writer works; foreign keys are off by default.
     cursor = dbapi_connection.cursor()
     try:
         _use_wal(cursor)
@@ -59,6 +92,14 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
+
+
+def _begin_sqlite(connection) -> None:
+    """Writes take SQLite's write lock up front: a deferred transaction that read first cannot upgrade
+    once another connection has committed, and fails at once instead of waiting its turn."""
+    if connection.get_execution_options().get(AUTOCOMMIT_OPTION):
+        return  # reads run statement by statement, as the driver would
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _use_wal(cursor) -> None:
@@ -74,49 +115,146 @@ def _use_wal(cursor) -> None:
             time.sleep(0.02)  # only ever at connect time, on a brand-new database file
 
 
-class Database:
-    """Owns the engine; hands out sessions."""
+def _is_busy(exc: BaseException) -> bool:
+    if isinstance(exc, PoolTimeoutError):
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
 
-    def __init__(self, url: str, **engine_kwargs):
+
+# The task's open database scope: (owning task, "read" | "write", its read session). A task started inside
+# a scope inherits the variable but not the scope: the owner check keeps it from sharing a session.
+_Scope = tuple[asyncio.Task | None, str, AsyncSession | None]
+_scope: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar("crisp_db_scope", default=None)
+
+
+def _current_scope() -> tuple[str | None, AsyncSession | None]:
+    scope = _scope.get()
+    if scope is None or scope[0] is not asyncio.current_task():
+        return None, None
+    return scope[1], scope[2]
+
+
+class Database:
+    """Owns the engines; hands out sessions under the connection rules above."""
+
+    def __init__(self, url: str, *, pool_size: int = DEFAULT_POOL_SIZE,
+                 pool_timeout: float = DEFAULT_POOL_TIMEOUT_SECONDS, **engine_kwargs):
         self.url = url
-        self.engine = create_engine(url, **engine_kwargs)
+        self.pool_timeout = pool_timeout
+        self.engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=pool_timeout,
+                                    **engine_kwargs)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
-        # Reads on the ack path skip BEGIN/ROLLBACK round trips on PostgreSQL. (SQLite's driver opens
-        # no transaction for a SELECT anyway, and switching its isolation level costs thread hops.)
-        read_engine = self.engine
+        # Reads skip BEGIN/ROLLBACK round trips: AUTOCOMMIT on PostgreSQL, no BEGIN on SQLite.
         if self.engine.dialect.name == "postgresql":
             read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            read_engine = self.engine.execution_options(**{AUTOCOMMIT_OPTION: True})
         self._reads = async_sessionmaker(read_engine, class_=AsyncSession, expire_on_commit=False)
+        # SQLite has one writer per file; queueing here costs no connection, queueing in SQLite would.
+        self._sqlite_writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
+        self.health_engine: AsyncEngine | None = None
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session for writes the caller commits itself, or reads that must see one snapshot."""
-        async with self._sessions() as session:
-            yield session
-
-    @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A session for plain reads (each statement sees the latest committed data). Never write in it."""
-        async with self._reads() as session:
-            yield session
+        """A session for plain reads (each statement sees the latest committed data). Never write in it.
+        A transaction opened later in the same task takes its connection back first."""
+        kind, outer = _current_scope()
+        if kind == "read" and outer is not None:
+            yield outer  # a read inside a read shares the task's one connection
+            return
+        self._check_not_nested("read")
+        token = None
+        try:
+            async with self._reads() as session:
+                token = _scope.set((asyncio.current_task(), "read", session))
+                yield session
+        except Exception as exc:
+            if _is_busy(exc):
+                raise DatabaseBusy(str(exc).splitlines()[0]) from exc
+            raise
+        finally:
+            if token is not None:
+                _scope.reset(token)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work is committed on success and rolled back on error."""
-        async with self._sessions() as session, session.begin():
+        async with self._writing() as session, session.begin():
             yield session
 
-    async def ping(self) -> bool:
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session the caller commits itself (tests, tools). It writes under the same rules as
+        `transaction()`; for reads use `read()`."""
+        async with self._writing() as session:
+            yield session
+
+    async def release_reads(self) -> None:
+        """Hand back the connection of this task's read session, e.g. before waiting on Slack.
+        The session stays usable and takes a connection again if it is used again."""
+        kind, held = _current_scope()
+        if kind == "read" and held is not None:
+            await held.close()
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        await self.release_reads()
+        self._check_not_nested("write")
+        token = _scope.set((asyncio.current_task(), "write", None))
+        acquired = False
         try:
-            async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            if self._sqlite_writer is not None:
+                try:
+                    await asyncio.wait_for(self._sqlite_writer.acquire(), self.pool_timeout)
+                except TimeoutError:
+                    raise DatabaseBusy(f"no turn to write within {self.pool_timeout:g} s") from None
+                acquired = True
+            async with self._sessions() as session:
+                yield session
+        except Exception as exc:
+            if _is_busy(exc):
+                raise DatabaseBusy(str(exc).splitlines()[0]) from exc
+            raise
+        finally:
+            if acquired:
+                self._sqlite_writer.release()
+            _scope.reset(token)
+
+    @staticmethod
+    def _check_not_nested(kind: str) -> None:
+        outer, _ = _current_scope()
+        if outer == "write":
+            raise NestedDatabaseScope(f"a {kind} session was opened inside a write session of the same task")
+
+    async def ping(self) -> bool:
+        """Whether the database answers, through a connection reserved for health checks."""
+        if self.health_engine is None:
+            self.health_engine = create_engine(self.url, pool_size=1, max_overflow=1,
+                                                pool_timeout=HEALTH_PING_TIMEOUT_SECONDS)
+        try:
+            async with asyncio.timeout(HEALTH_PING_TIMEOUT_SECONDS * 2):
+                async with self.health_engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
             return True
         except Exception:
             return False
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.health_engine is not None:
+            await self.health_engine.dispose()
+
+    async def settle_after_failed_connect(self, timeout: float = 0.2) -> None:
+        """After a failed connect aiosqlite stops its worker thread with a callback into the event loop;
+        if the process exits first, that thread prints a traceback about a closed loop. Give such
+        threads a moment to end (a live connection's thread just waits out the timeout)."""
+        await self.dispose()
+        if self.dialect != "sqlite":
+            return
+        for worker in threading.enumerate():
+            if getattr(worker, "_target", None) is _aiosqlite_worker:
+                await asyncio.to_thread(worker.join, timeout)

@@ -41,9 +41,7 @@ def _upgrade(connection: Connection) -> None:
     # web and clock may start together; the second waits for the first instead of racing its DDL.
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ADVISORY_LOCK_ID})
-    elif connection.dialect.name == "sqlite":
-        # The SQLite driver would run DDL outside any transaction; take the write lock up front.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # On SQLite the transaction began with BEGIN IMMEDIATE (storage.db), which holds the write lock.
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

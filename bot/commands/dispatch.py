@@ -15,6 +15,7 @@ from bot.permissions import Caller
 from bot.services import Services
 from bot.views import projects as project_views
 from bot.views import replies
+from storage.db import DatabaseBusy
 from storage.queries import projects
 
 log = logging.getLogger(__name__)
@@ -55,3 +56,7 @@ class CommandDispatcher:
                 return name, await command.run(invocation)
         except UserError as exc:
             return name, Reply(replies.error(exc.message, hint=exc.hint, slash=self.slash))
+        except DatabaseBusy as exc:
+            # Saturated: answer inside Slack's 3 s rather than queue; nothing was changed.
+            log.warning("command answered busy: %s (%s)", name, exc)
+            return name, Reply(replies.busy(self.slash))

@@ -124,14 +124,14 @@ class OutboxWorker:
     async def seconds_until_due(self) -> float | None:
         """How long until an open row may go (retry time, lease end or pacing); None when none is open."""
         now = self.clock.now()
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             moment = await outbox_rows.next_moment(session, now)
         return None if moment is None else (moment - now).total_seconds()
 
     async def wait_idle(self, poll_seconds: float = 0.02) -> None:
         """Return once no row is waiting or in flight (the running loop does the sending)."""
         while True:
-            async with self.db.session() as session:
+            async with self.db.read() as session:
                 counts = await outbox_rows.count_by_status(session)
             if not counts.get(OutboxStatus.PENDING) and not counts.get(OutboxStatus.SENDING):
                 return
@@ -222,7 +222,7 @@ class OutboxWorker:
         payload = dict(row.payload)
         if row.ref_id is None:
             return payload
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             ref = await outbox_rows.get(session, row.ref_id)
         if ref is None or ref.status != OutboxStatus.SENT or not ref.result_ts:
             return GiveUp(error=f"message {row.ref_id} it refers to was never posted")

@@ -48,7 +48,7 @@ async def create_project(services: Services, caller: Caller, channel_id: str, ra
                                        project_views.created_announcement(project))
     except IntegrityError:
         # Someone created one in this channel (or with this name) a moment ago.
-        async with services.db.session() as session:
+        async with services.db.read() as session:
             await _check_free(session, caller.team_id, channel_id, slug, name)
         raise
     return project

@@ -92,6 +92,10 @@ class FaultBook:
             self._taken.append(hold)
         return hold
 
+    def clear_faults(self) -> None:
+        """Forget every queued fault: Slack is healthy again."""
+        self._faults.clear()
+
     def release_all(self) -> None:
         """Let every queued and in-flight hold go (used on shutdown)."""
         for queue in self._holds.values():

@@ -79,6 +79,10 @@ class SlackStandIn:
         """Answer the next ``times`` calls to ``method`` (``"*"`` = any) with this fault."""
         self._faults.add_fault(method, make_fault(status, retry_after, error), times)
 
+    def recover(self) -> None:
+        """Drop every queued fault (e.g. after ``fail("*", times=10_000)`` played an outage)."""
+        self._faults.clear_faults()
+
     def hold(self, method: str) -> Hold:
         """Apply the next call to ``method`` but withhold its answer until ``release()``."""
         return self._faults.add_hold(method)

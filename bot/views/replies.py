@@ -22,3 +22,7 @@ def unknown(word: str, suggestion_usage: str | None, slash: str, group_usages: l
     elif group_usages:
         text += " Try " + ", ".join(f"`{slash} {usage}`" for usage in group_usages) + "."
     return error(text, slash=slash)
+
+
+def busy(slash: str = "/crisp") -> dict[str, Any]:
+    return error(":hourglass: Crisp is busy right now and did nothing. Please try again in a moment.", slash=slash)

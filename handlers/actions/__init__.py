@@ -23,7 +23,7 @@ def register(app: AsyncApp, services: Services) -> None:
         open_modal = modal_opener(client, body.get("trigger_id"))
         try:
             service.require_channel(channel_id)
-            async with services.db.session() as session:
+            async with services.db.read() as session:
                 existing = await projects.active_in_channel(session, team_id, channel_id)
             if existing is not None:
                 raise UserError(views.already_tracks(existing))

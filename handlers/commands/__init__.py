@@ -18,7 +18,7 @@ def register(app: AsyncApp, services: Services) -> None:
             channel_id=body.get("channel_id") or "",
             user_id=body.get("user_id") or "",
             text=body.get("text") or "",
-            open_modal=modal_opener(client, body.get("trigger_id")),
+            open_modal=modal_opener(client, body.get("trigger_id"), before_call=services.db.release_reads),
         )
         context["crisp_command"] = name
         await ack(**reply.as_ack())

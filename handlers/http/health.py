@@ -21,7 +21,7 @@ def routes(services: Services) -> list[web.RouteDef]:
 
     async def metrics(_request: web.Request) -> web.Response:
         try:
-            async with services.db.session() as session:
+            async with services.db.read() as session:
                 services.metrics.set_outbox_depth(await outbox_rows.count_by_status(session))
         except Exception as exc:  # metrics must still answer while the database is down
             log.debug("outbox depth unavailable for /metrics: %s", exc)

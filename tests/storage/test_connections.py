@@ -1,13 +1,16 @@
-"""Pooled PostgreSQL connections: one that sat idle is checked before use; a dead one is replaced."""
+"""Connections: a task holds at most one, waits are bounded, SQLite writers queue in-process; on
+PostgreSQL a pooled connection that sat idle is checked before use and a dead one is replaced."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 import storage.db
-from storage.db import create_engine
+from storage.db import Database, DatabaseBusy, NestedDatabaseScope, create_engine
 
 
 async def kill_other_backends(database_url: str) -> None:
@@ -54,3 +57,76 @@ async def test_a_connection_used_a_moment_ago_is_not_pinged(postgres_only, monke
             assert (await connection.execute(text("SELECT 7"))).scalar_one() == 7
     finally:
         await engine.dispose()
+
+
+# -- one connection per task --------------------------------------------------------------------------
+
+async def test_a_transaction_takes_back_the_tasks_read_connection_first(database_url):
+    db = Database(database_url, pool_size=1, pool_timeout=0.5)
+    try:
+        async with db.read() as reads:
+            await reads.execute(text("SELECT 1"))
+            assert db.engine.sync_engine.pool.checkedout() == 1
+            async with db.transaction() as session:
+                await session.execute(text("SELECT 2"))
+                assert db.engine.sync_engine.pool.checkedout() == 1  # the read's connection came back
+            assert (await reads.execute(text("SELECT 3"))).scalar_one() == 3  # and reads go on after
+    finally:
+        await db.dispose()
+
+
+async def test_a_read_inside_a_read_shares_its_session(database_url):
+    db = Database(database_url)
+    try:
+        async with db.read() as outer, db.read() as inner:
+            assert inner is outer
+    finally:
+        await db.dispose()
+
+
+async def test_opening_a_session_inside_a_transaction_is_refused_at_once(database_url):
+    db = Database(database_url)
+    try:
+        async with db.transaction():
+            with pytest.raises(NestedDatabaseScope):
+                async with db.transaction():
+                    pass
+            with pytest.raises(NestedDatabaseScope):
+                async with db.read():
+                    pass
+    finally:
+        await db.dispose()
+
+
+async def test_a_full_pool_raises_busy_after_the_timeout(database_url):
+    db = Database(database_url, pool_size=1, pool_timeout=0.2)
+    held = [await db.engine.connect() for _ in range(2)]
+    try:
+        with pytest.raises(DatabaseBusy):
+            async with db.read() as reads:
+                await reads.execute(text("SELECT 1"))
+        with pytest.raises(DatabaseBusy):
+            async with db.transaction() as session:
+                await session.execute(text("SELECT 1"))
+    finally:
+        for connection in held:
+            await connection.close()
+        await db.dispose()
+
+
+async def test_sqlite_writers_queue_in_process_and_give_up_busy(database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL has many writers")
+    db = Database(database_url, pool_timeout=0.2)
+    try:
+        async with db.transaction():
+            # Another task's write waits its turn without taking a connection, then reports busy.
+            async def write() -> None:
+                async with db.transaction() as session:
+                    await session.execute(text("SELECT 1"))
+            checked_out = db.engine.sync_engine.pool.checkedout()
+            with pytest.raises(DatabaseBusy):
+                await asyncio.create_task(write())
+            assert db.engine.sync_engine.pool.checkedout() == checked_out
+    finally:
+        await db.dispose()
