@@ -26,6 +26,10 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import sessionmaker
+
+from storage.inline_sqlite import (ConnectionSlots, InlineSession, NoConnection, WriterBusy, begin_writing,
+                                   create_inline_engine)
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 10
 PING_AFTER_IDLE_SECONDS = 5
@@ -116,7 +120,7 @@ def _use_wal(cursor) -> None:
 
 
 def _is_busy(exc: BaseException) -> bool:
-    if isinstance(exc, PoolTimeoutError):
+    if isinstance(exc, (PoolTimeoutError, WriterBusy, NoConnection)):
         return True
     return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
 
@@ -135,7 +139,10 @@ def _current_scope() -> tuple[str | None, AsyncSession | None]:
 
 
 class Database:
-    """Owns the engines; hands out sessions under the connection rules above."""
+    """Owns the engines; hands out sessions under the connection rules above.
+
+    On SQLite, sessions run inline on the loop's thread (storage.inline_sqlite); `engine` (aiosqlite)
+    remains for migrations and tools. On PostgreSQL every session is an AsyncSession on asyncpg."""
 
     def __init__(self, url: str, *, pool_size: int = DEFAULT_POOL_SIZE,
                  pool_timeout: float = DEFAULT_POOL_TIMEOUT_SECONDS, **engine_kwargs):
@@ -143,20 +150,42 @@ class Database:
         self.pool_timeout = pool_timeout
         self.engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=pool_timeout,
                                     **engine_kwargs)
-        self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
-        # Reads skip BEGIN/ROLLBACK round trips: AUTOCOMMIT on PostgreSQL, no BEGIN on SQLite.
-        if self.engine.dialect.name == "postgresql":
-            read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.health_engine: AsyncEngine | None = None
+        self._inline_engine = None
+        if self.engine.dialect.name == "sqlite":
+            self._inline_engine = create_inline_engine(url, configure=_configure_sqlite, begin=_begin_sqlite,
+                                                       pool_size=pool_size)
+            sessions = sessionmaker(self._inline_engine, expire_on_commit=False)
+            reads = sessionmaker(self._inline_engine.execution_options(**{AUTOCOMMIT_OPTION: True}),
+                                 expire_on_commit=False)
+            slots = ConnectionSlots(pool_size * 2, pool_timeout)
+            self._sessions = lambda: self._inline_session(sessions, slots)
+            self._reads = lambda: self._inline_session(reads, slots)
         else:
-            read_engine = self.engine.execution_options(**{AUTOCOMMIT_OPTION: True})
-        self._reads = async_sessionmaker(read_engine, class_=AsyncSession, expire_on_commit=False)
+            self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+            # Reads skip BEGIN/ROLLBACK round trips.
+            read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._reads = async_sessionmaker(read_engine, class_=AsyncSession, expire_on_commit=False)
         # SQLite has one writer per file; queueing here costs no connection, queueing in SQLite would.
         self._sqlite_writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
-        self.health_engine: AsyncEngine | None = None
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def pool(self):
+        """The pool that sessions take their connections from."""
+        return (self._inline_engine or self.engine.sync_engine).pool
+
+    @staticmethod
+    @asynccontextmanager
+    async def _inline_session(make: sessionmaker, slots: ConnectionSlots) -> AsyncIterator[InlineSession]:
+        session = InlineSession(make(), slots)
+        try:
+            yield session
+        finally:
+            await session.close()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -183,8 +212,9 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work is committed on success and rolled back on error."""
-        async with self._writing() as session, session.begin():
+        async with self._writing() as session:
             yield session
+            await session.commit()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -206,6 +236,7 @@ class Database:
         self._check_not_nested("write")
         token = _scope.set((asyncio.current_task(), "write", None))
         acquired = False
+        deadline = time.monotonic() + self.pool_timeout
         try:
             if self._sqlite_writer is not None:
                 try:
@@ -214,6 +245,8 @@ class Database:
                     raise DatabaseBusy(f"no turn to write within {self.pool_timeout:g} s") from None
                 acquired = True
             async with self._sessions() as session:
+                if isinstance(session, InlineSession):
+                    await begin_writing(session, deadline)
                 yield session
         except Exception as exc:
             if _is_busy(exc):
@@ -233,8 +266,11 @@ class Database:
     async def ping(self) -> bool:
         """Whether the database answers, through a connection reserved for health checks."""
         if self.health_engine is None:
+            # Outside any transaction: a ping must not queue for SQLite's write lock either.
+            autocommit = {"execution_options": {AUTOCOMMIT_OPTION: True}} if self.dialect == "sqlite" else \
+                {"isolation_level": "AUTOCOMMIT"}
             self.health_engine = create_engine(self.url, pool_size=1, max_overflow=1,
-                                                pool_timeout=HEALTH_PING_TIMEOUT_SECONDS)
+                                               pool_timeout=HEALTH_PING_TIMEOUT_SECONDS, **autocommit)
         try:
             async with asyncio.timeout(HEALTH_PING_TIMEOUT_SECONDS * 2):
                 async with self.health_engine.connect() as connection:
@@ -245,6 +281,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._inline_engine is not None:
+            self._inline_engine.dispose()
         if self.health_engine is not None:
             await self.health_engine.dispose()
 

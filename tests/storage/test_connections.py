@@ -66,10 +66,10 @@ async def test_a_transaction_takes_back_the_tasks_read_connection_first(database
     try:
         async with db.read() as reads:
             await reads.execute(text("SELECT 1"))
-            assert db.engine.sync_engine.pool.checkedout() == 1
+            assert db.pool.checkedout() == 1
             async with db.transaction() as session:
                 await session.execute(text("SELECT 2"))
-                assert db.engine.sync_engine.pool.checkedout() == 1  # the read's connection came back
+                assert db.pool.checkedout() == 1  # the read's connection came back
             assert (await reads.execute(text("SELECT 3"))).scalar_one() == 3  # and reads go on after
     finally:
         await db.dispose()
@@ -100,17 +100,33 @@ async def test_opening_a_session_inside_a_transaction_is_refused_at_once(databas
 
 async def test_a_full_pool_raises_busy_after_the_timeout(database_url):
     db = Database(database_url, pool_size=1, pool_timeout=0.2)
-    held = [await db.engine.connect() for _ in range(2)]
+    release = asyncio.Event()
+    holding = asyncio.Event()
+
+    async def hold_a_connection() -> None:
+        async with db.read() as reads:
+            await reads.execute(text("SELECT 1"))
+            holding.set()
+            await release.wait()
+
+    holders = []
     try:
+        for _ in range(2):  # pool size 1 plus 1 overflow
+            holding.clear()
+            holders.append(asyncio.create_task(hold_a_connection()))
+            await holding.wait()
         with pytest.raises(DatabaseBusy):
             async with db.read() as reads:
                 await reads.execute(text("SELECT 1"))
         with pytest.raises(DatabaseBusy):
             async with db.transaction() as session:
                 await session.execute(text("SELECT 1"))
+        release.set()
+        await asyncio.gather(*holders)
+        async with db.read() as reads:  # and usable again once they let go
+            assert (await reads.execute(text("SELECT 5"))).scalar_one() == 5
     finally:
-        for connection in held:
-            await connection.close()
+        release.set()
         await db.dispose()
 
 
@@ -124,9 +140,9 @@ async def test_sqlite_writers_queue_in_process_and_give_up_busy(database_url):
             async def write() -> None:
                 async with db.transaction() as session:
                     await session.execute(text("SELECT 1"))
-            checked_out = db.engine.sync_engine.pool.checkedout()
+            checked_out = db.pool.checkedout()
             with pytest.raises(DatabaseBusy):
                 await asyncio.create_task(write())
-            assert db.engine.sync_engine.pool.checkedout() == checked_out
+            assert db.pool.checkedout() == checked_out
     finally:
         await db.dispose()

@@ -4,9 +4,12 @@ is answered inside Slack's 3 s, every change is stored and announced once, and /
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 import time
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from bot.runtime import Runtime
 from storage.tables import Project
@@ -56,20 +59,36 @@ async def test_fifty_concurrent_creates_are_answered_stored_and_announced_once(r
         assert len(standin.messages(channel)) == 1, channel
 
 
+@contextlib.asynccontextmanager
+async def database_held(runtime, database_url: str):
+    """PostgreSQL: someone holds every pooled connection (pool size 1 plus 1 overflow). SQLite: another
+    process holds the write lock."""
+    if database_url.startswith("sqlite"):
+        other = sqlite3.connect(make_url(database_url).database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    held = [await runtime.db.engine.connect() for _ in range(2)]
+    try:
+        yield
+    finally:
+        for connection in held:
+            await connection.close()
+
+
 async def test_a_saturated_database_answers_busy_in_time_and_health_still_answers(database_url, standin, clock):
     settings = make_settings(database_url, standin.base_url, database_pool_size=1, database_pool_timeout=0.3)
     runtime = Runtime(settings, clock=clock)
     await runtime.start(http=True, worker=False)
     slack = SlackTestClient(f"http://127.0.0.1:{runtime.port}", SIGNING_SECRET, clock)
     try:
-        # Someone holds every pooled connection (pool size 1 plus 1 overflow).
-        held = [await runtime.db.engine.connect() for _ in range(2)]
-        try:
+        async with database_held(runtime, database_url):
             answer, seconds = await timed(slack.command("project create Starved", channel="C0STARVED"))
             health, health_seconds = await timed(slack.get("/healthz"))
-        finally:
-            for connection in held:
-                await connection.close()
         assert answer.status == 200
         assert "busy" in answer.json["text"] and seconds < ACK_BUDGET_SECONDS
         assert health.status == 200 and health_seconds < HEALTH_BUDGET_SECONDS
