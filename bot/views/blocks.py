@@ -20,7 +20,7 @@ Block = dict[str, Any]
 
 def plain(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
     """Slack shows plain_text as it is (no mentions, links or marks): user text goes in raw."""
-    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+    return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…", "emoji": True}
 
 
 def mrkdwn(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:

@@ -31,6 +31,7 @@ _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,40}")
 # What a clip must not cut in half: `<…>` tokens and the three entities.
 _UNSPLITTABLE = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);")
 _TOKEN = re.compile(r"(<[^<>]*>)")
+_CODE_SPAN = re.compile(r"`([^`]*)`")
 # A code span cannot hold a backtick; this lookalike (MODIFIER LETTER GRAVE ACCENT) stands in.
 _BACKTICK_LOOKALIKE = "\u02cb"
 
@@ -43,8 +44,11 @@ def escape(text: str) -> str:
     """User text for a Slack `text` or mrkdwn field: no live mention, link or command can come out of
     it, and its `*`, `_`, `~`, `` ` `` show as typed. Apply once, to raw text, where it is composed."""
     pieces = _SHORTCODE.split(_entities(text))
-    return "".join(piece if index % 2 else _MARKS.sub(lambda m: _LITERAL_TOKEN.format(m.group(0)), piece)
-                   for index, piece in enumerate(pieces))
+    return "".join(piece if index % 2 else _literal_marks(piece) for index, piece in enumerate(pieces))
+
+
+def _literal_marks(text: str) -> str:
+    return _MARKS.sub(lambda m: _LITERAL_TOKEN.format(m.group(0)), text)
 
 
 def code(text: str) -> str:
@@ -83,10 +87,14 @@ def clip(text: str, limit: int) -> str:
 
 
 def without_marks(text: str) -> str:
-    """mrkdwn with its `*` and `` ` `` marks dropped (for a notification line), tokens left whole."""
-    pieces = _TOKEN.split(text)
-    return "".join(piece if index % 2 else piece.replace("*", "").replace("`", "")
-                   for index, piece in enumerate(pieces))
+    """mrkdwn we composed, for a notification line: `*` dropped, code spans turned into text whose marks
+    show literally (as `escape` shows them), tokens left whole."""
+    def unmarked(piece: str) -> str:
+        spans = _CODE_SPAN.split(piece)  # odd pieces: a code span's content
+        return "".join(_literal_marks(span) if index % 2 else span.replace("*", "")
+                       for index, span in enumerate(spans))
+
+    return "".join(piece if index % 2 else unmarked(piece) for index, piece in enumerate(_TOKEN.split(text)))
 
 
 def to_plain(text: str) -> str:

@@ -20,7 +20,7 @@ def unknown(word: str, suggestion_usage: str | None, slash: str, group_usages: l
     """`word` is what the person typed (unescaped): it is shown, never parsed."""
     text = f"I don't know {code(word)}."
     if suggestion_usage:
-        text += f" Did you mean `{slash} {suggestion_usage}`?"
+        text += f" Did you mean {code(f'{slash} {suggestion_usage}')}?"
     elif group_usages:
-        text += " Try " + ", ".join(f"`{slash} {usage}`" for usage in group_usages) + "."
+        text += " Try " + ", ".join(code(f"{slash} {usage}") for usage in group_usages) + "."
     return error(text, slash=slash)
