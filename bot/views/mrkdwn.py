@@ -23,8 +23,8 @@ from bot.text import unescape_slack
 _MARKS = re.compile(r"[*_~`]+")
 _LITERAL_TOKEN = "<!date^00000000^{{_}}|{}>"
 # `:white_check_mark:` is an emoji, not italics: its underscores stay as they are (slash text carries
-# emoji as shortcodes).
-_SHORTCODE = re.compile(r"(:[a-z0-9_+'\-]+:)")
+# emoji as shortcodes). Only underscores between letters or digits, which cannot open or close italics.
+_SHORTCODE = re.compile(r"(:(?:[a-z0-9+'\-]|(?<=[a-z0-9])_(?=[a-z0-9]))+:)")
 # Slack's ids: users U…/W… (B… for bots), conversations C…/G…/D….
 _USER_ID = re.compile(r"[UWB][A-Z0-9]{2,40}")
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,40}")

@@ -40,6 +40,8 @@ def test_escaping_is_of_raw_text_only_once():
 
 def test_emoji_shortcodes_keep_their_underscores():
     assert escape(":white_check_mark: done_now") == ":white_check_mark: done<!date^00000000^{_}|_>now"
+    # Lookalikes whose underscores could pair up as italics are escaped like any other text.
+    assert escape(":_b: x :a_:") == ":<!date^00000000^{_}|_>b: x :a<!date^00000000^{_}|_>:"
 
 
 def test_code_spans_escape_entities_and_cannot_be_closed_early():
