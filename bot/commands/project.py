@@ -3,6 +3,7 @@ from __future__ import annotations
 from bot.commands.registry import Command, Invocation, Reply
 from bot.permissions import Action
 from bot.projects import service
+from bot.projects.naming import NameSource
 from bot.views import projects as views
 
 
@@ -13,13 +14,14 @@ async def create(invocation: Invocation) -> Reply:
         await invocation.open_modal(views.create_modal(invocation.channel_id))
         return Reply()
     project = await service.create_project(invocation.services, invocation.caller, invocation.channel_id,
-                                           invocation.args)
-    return Reply(views.created_reply(project))
+                                           invocation.args, source=NameSource.COMMAND)
+    return Reply(views.created_reply(project, invocation.services.settings.slash_command))
 
 
 async def list_all(invocation: Invocation) -> Reply:
     listing = await service.list_projects(invocation.reads, invocation.caller.team_id)
-    return Reply(views.project_list(listing.projects, listing.archived, invocation.services.clock.now()))
+    return Reply(views.project_list(listing.projects, listing.archived, invocation.services.clock.now(),
+                                    invocation.services.settings.slash_command))
 
 
 async def archive(invocation: Invocation) -> Reply:

@@ -9,10 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from bot.crisp_dm import FIRST_PHASE
 from bot.errors import UserError
 from bot.permissions import Action, Caller
-from bot.projects.naming import clean_name, slugify
+from bot.projects.naming import NameRefused, NameSource, clean_name, slugify
 from bot.services import Services
 from bot.views import projects as project_views
-from bot.views.blocks import escape
+from bot.views.mrkdwn import escape
 from storage.queries import audit, projects
 from storage.tables import Project
 
@@ -28,10 +28,12 @@ def require_channel(channel_id: str) -> None:
         raise UserError("Projects live in channels: run this in the channel your team works in.")
 
 
-async def create_project(services: Services, caller: Caller, channel_id: str, raw_name: str) -> Project:
+async def create_project(services: Services, caller: Caller, channel_id: str, name_text: str, *,
+                         source: NameSource) -> Project:
+    """`name_text` as it arrived from `source` (slash text is still Slack-escaped)."""
     caller.require(Action.CREATE_PROJECT)
     require_channel(channel_id)
-    name = clean_name(raw_name)
+    name = clean_name(name_text, source)
     slug = slugify(name)
     try:
         async with services.db.transaction() as session:
@@ -44,8 +46,8 @@ async def create_project(services: Services, caller: Caller, channel_id: str, ra
             await session.flush()
             await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
                                action="project.created", now=now, name=name, slug=slug, channel=channel_id)
-            await services.outbox.post(session, caller.team_id, channel_id,
-                                       project_views.created_announcement(project))
+            announcement = project_views.created_announcement(project, services.settings.slash_command)
+            await services.outbox.post(session, caller.team_id, channel_id, announcement)
     except IntegrityError:
         # Someone created one in this channel (or with this name) a moment ago.
         async with services.db.read() as session:
@@ -57,11 +59,11 @@ async def create_project(services: Services, caller: Caller, channel_id: str, ra
 async def _check_free(session, team_id: str, channel_id: str, slug: str, name: str) -> None:
     existing = await projects.active_in_channel(session, team_id, channel_id)
     if existing is not None:
-        raise UserError(project_views.already_tracks(existing))
+        raise NameRefused(project_views.already_tracks(existing),
+                          in_form=project_views.already_tracks_in_form(existing))
     clash = await projects.active_by_slug(session, team_id, slug)
     if clash is not None:
-        raise UserError(f"A project called *{escape(clash.name)}* already exists in "
-                        f"<#{clash.channel_id}>. Pick another name.")
+        raise NameRefused(project_views.name_taken(clash), in_form=project_views.name_taken_in_form(clash))
 
 
 async def list_projects(session, team_id: str) -> ProjectListing:
@@ -78,4 +80,5 @@ async def archive_project(services: Services, caller: Caller, project: Project) 
         await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
                            action="project.archived", now=now)
         await services.outbox.post(session, caller.team_id, project.channel_id,
-                                   project_views.archived_announcement(project, caller.user_id))
+                                   project_views.archived_announcement(project, caller.user_id,
+                                                                       services.settings.slash_command))

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.views.mrkdwn import clip, escape
+
+__all__ = ["Block", "actions", "button", "clip", "context", "divider", "escape", "header", "message", "mrkdwn",
+           "plain", "section"]
+
 SECTION_TEXT_LIMIT = 3000
 HEADER_TEXT_LIMIT = 150
 FIELD_TEXT_LIMIT = 2000
@@ -13,20 +18,13 @@ CONTEXT_ELEMENT_LIMIT = 10
 Block = dict[str, Any]
 
 
-def escape(text: str) -> str:
-    """Escape user-supplied text for mrkdwn (Slack's three control characters)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def plain(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
-    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+    """Slack shows plain_text as it is (no mentions, links or marks): user text goes in raw."""
+    return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…", "emoji": True}
 
 
 def mrkdwn(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
+    """`text` is mrkdwn already: user text in it went through `escape`."""
     return {"type": "mrkdwn", "text": clip(text, limit)}
 
 
@@ -68,7 +66,8 @@ def actions(*elements: Block, block_id: str | None = None) -> Block:
 
 
 def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
-    """A message body: `text` is the notification and screen-reader fallback, its first line the gist."""
+    """A message body: `text` is the notification and screen-reader fallback, its first line the gist.
+    Slack parses it like mrkdwn, so user text in it went through `escape` too."""
     body: dict[str, Any] = {"text": clip(text, FALLBACK_TEXT_LIMIT)}
     if blocks:
         body["blocks"] = blocks

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.crisp_dm import Phase
-from bot.views.blocks import context, divider, escape, header, section
+from bot.views.blocks import context, divider, header, section
+from bot.views.mrkdwn import channel, escape
 from bot.views.phase_time import day_in_phase
 from storage.tables import Project
 
@@ -19,7 +20,7 @@ def home_view(projects: list[Project], now: datetime, slash: str) -> dict[str, A
         blocks += [divider(), section(f"*Active projects ({len(projects)})*")]
         for project in projects[: HOME_BLOCK_LIMIT - 8]:
             phase = Phase(project.phase)
-            blocks.append(section(f"*{escape(project.name)}* in <#{project.channel_id}>\n"
+            blocks.append(section(f"*{escape(project.name)}* in {channel(project.channel_id)}\n"
                                   f"{phase.title} (phase {phase.number} of 6) · day "
                                   f"{day_in_phase(project.phase_since, now)} · iteration {project.iteration}"))
     else:

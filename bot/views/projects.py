@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
 from bot.crisp_dm import Phase
-from bot.views.blocks import actions, button, context, escape, header, message, plain, section
+from bot.views.blocks import actions, button, context, header, message, plain, section
 from bot.views.ids import ActionId, BlockId, CallbackId, InputId
+from bot.views.mrkdwn import channel, code, escape, user
 from bot.views.phase_time import day_in_phase
 from storage.tables import Project
 
@@ -19,14 +19,13 @@ def phase_label(project: Project) -> str:
     return f"{phase.title} (phase {phase.number} of 6)"
 
 
-def created_announcement(project: Project) -> dict[str, Any]:
+def created_announcement(project: Project, slash: str) -> dict[str, Any]:
     name = escape(project.name)
-    text = f"New project: {project.name} starts in {Phase(project.phase).title}"
-    return message(text, [
-        section(f":rocket: <@{project.created_by}> started *{name}* in this channel.\n"
+    return message(f"New project: {name} starts in {Phase(project.phase).title}", [
+        section(f":rocket: {user(project.created_by)} started *{name}* in this channel.\n"
                 f"It begins in *{phase_label(project)}*."),
-        context(f"`/crisp status` shows the status card · alerts reach it as project `{project.slug}` "
-                "· `/crisp help` lists what you can do"),
+        context(f"`{slash} status` shows the status card · alerts reach it as project {code(project.slug)} "
+                f"· `{slash} help` lists what you can do"),
     ])
 
 
@@ -35,49 +34,67 @@ def already_tracks(project: Project) -> str:
             "Archive it first (`project archive`) or use another channel.")
 
 
+def already_tracks_in_form(project: Project) -> str:
+    """The same, as plain text in the create form's words."""
+    return f"This channel already tracks {project.name}. Archive it first, or start the project from another channel."
+
+
+def name_taken(clash: Project) -> str:
+    return (f"A project called *{escape(clash.name)}* already exists in {channel(clash.channel_id)}. "
+            "Pick another name.")
+
+
+def name_taken_in_form(clash: Project) -> str:
+    """The same, as plain text in the create form's words (a modal error cannot link a channel)."""
+    return f"A project called {clash.name} already exists in another channel. Pick another name."
+
+
 def no_project_here(slash: str) -> str:
     return f"This channel has no project yet. Start one with `{slash} project create NAME`."
 
 
-def created_reply(project: Project) -> dict[str, Any]:
+def created_reply(project: Project, slash: str) -> dict[str, Any]:
     name = escape(project.name)
-    return message(f"Created {project.name}; it is announced in this channel.", [
+    return message(f"Created {name}; it is announced in this channel.", [
         section(f":white_check_mark: Created *{name}*; it is announced in this channel."),
-        context("Next: `/crisp status` for its card."),
+        context(f"Next: `{slash} status` for its card."),
     ])
 
 
-def archived_announcement(project: Project, actor_id: str) -> dict[str, Any]:
-    return message(f"{project.name} is archived", [
-        section(f":file_cabinet: <@{actor_id}> archived *{escape(project.name)}*. Its history is kept; "
-                "this channel can start a new project with `/crisp project create NAME`."),
+def archived_announcement(project: Project, actor_id: str, slash: str) -> dict[str, Any]:
+    name = escape(project.name)
+    return message(f"{name} is archived", [
+        section(f":file_cabinet: {user(actor_id)} archived *{name}*. Its history is kept; "
+                f"this channel can start a new project with `{slash} project create NAME`."),
     ])
 
 
 def archived_reply(project: Project) -> dict[str, Any]:
-    return message(f"Archived {project.name}.", [section(f"Archived *{escape(project.name)}*.")])
+    name = escape(project.name)
+    return message(f"Archived {name}.", [section(f"Archived *{name}*.")])
 
 
-def project_list(projects: list[Project], archived: int, now: datetime) -> dict[str, Any]:
+def project_list(projects: list[Project], archived: int, now: datetime, slash: str) -> dict[str, Any]:
     if not projects:
-        lines = "No active projects yet. Start one in its channel with `/crisp project create NAME`."
+        lines = f"No active projects yet. Start one in its channel with `{slash} project create NAME`."
         return message("No active projects yet.", [section(lines)])
     rows = [
-        f"*{escape(p.name)}* · <#{p.channel_id}> · {Phase(p.phase).title} · day {day_in_phase(p.phase_since, now)}"
+        f"*{escape(p.name)}* · {channel(p.channel_id)} · {Phase(p.phase).title} · "
+        f"day {day_in_phase(p.phase_since, now)}"
         for p in projects
     ]
     blocks = [header(f"Projects ({len(projects)})")]
     # A section holds 3,000 characters; split long lists over several.
     chunk: list[str] = []
     for row in rows:
-        if sum(len(r) + 1 for r in chunk) + len(row) > 2900:
+        if chunk and sum(len(r) + 1 for r in chunk) + len(row) > 2900:
             blocks.append(section("\n".join(chunk)))
             chunk = []
         chunk.append(row)
     blocks.append(section("\n".join(chunk)))
     if archived:
         blocks.append(context(f"{archived} archived project{'s' if archived != 1 else ''} not shown."))
-    summary = "; ".join(f"{p.name} ({Phase(p.phase).title})" for p in projects)
+    summary = "; ".join(f"{escape(p.name)} ({Phase(p.phase).title})" for p in projects)
     return message(f"{len(projects)} active project{'s' if len(projects) != 1 else ''}: {summary}", blocks[:50])
 
 
@@ -102,35 +119,35 @@ def create_modal(channel_id: str, *, initial_name: str | None = None) -> dict[st
         "close": plain("Cancel", 24),
         "private_metadata": json.dumps({"channel": channel_id}),
         "blocks": [
-            section(f"The project will live in <#{channel_id}> and start in *Business understanding*."),
+            section(f"The project will live in {channel(channel_id)} and start in *Business understanding*."),
             {"type": "input", "block_id": BlockId.PROJECT_NAME, "label": plain("Project name", 2000),
              "element": element},
         ],
     }
 
 
-def intro_message() -> dict[str, Any]:
+def intro_message(slash: str) -> dict[str, Any]:
     """Posted when the bot is added to a channel that has no project."""
     return message("Crisp is here: it keeps an ML project on track along CRISP-DM.", [
         section(":wave: Thanks for adding me. I keep an ML project on track along CRISP-DM: phases, roles, "
                 "check-ins, stakeholder digests, documentation and monitoring alerts."),
         actions(create_button()),
-        context("Or type `/crisp project create NAME`. `/crisp help` lists everything."),
+        context(f"Or type `{slash} project create NAME`. `{slash} help` lists everything."),
     ])
 
 
-def welcome_ephemeral(project: Project, now: datetime) -> dict[str, Any]:
+def welcome_ephemeral(project: Project, now: datetime, slash: str) -> dict[str, Any]:
     """Shown to a person who joins a project's channel."""
     phase = Phase(project.phase).title
     day = day_in_phase(project.phase_since, now)
-    return message(f"Welcome to {project.name}: it is in {phase}, day {day}.", [
-        section(f":wave: Welcome! This channel tracks *{escape(project.name)}*, now in *{phase}* (day {day}).\n"
-                "`/crisp status` shows where it stands."),
+    name = escape(project.name)
+    return message(f"Welcome to {name}: it is in {phase}, day {day}.", [
+        section(f":wave: Welcome! This channel tracks *{name}*, now in *{phase}* (day {day}).\n"
+                f"`{slash} status` shows where it stands."),
     ])
 
 
 def name_field_error(text: str) -> dict[str, str]:
-    """Modal field errors are plain text: drop mrkdwn marks and links."""
-    plain_text = re.sub(r"<#[A-Z0-9]+(\|[^>]*)?>", "another channel", text)
-    return {BlockId.PROJECT_NAME: plain_text.replace("*", "").replace("`", "")}
-
+    """Field errors for the create form, keyed by the name's block. `text` is plain (Slack shows it as
+    is): say it in the form's words, not in command syntax."""
+    return {BlockId.PROJECT_NAME: text}

@@ -6,14 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.crisp_dm import PHASE_ORDER, Phase
-from bot.views.blocks import context, escape, header, message, section
+from bot.views.blocks import context, header, message, section
+from bot.views.mrkdwn import channel, code, escape, slack_date, user
 from bot.views.phase_time import day_in_phase
 from storage.tables import Project
-
-
-def slack_date(moment: datetime, fallback_format: str = "%Y-%m-%d %H:%M UTC") -> str:
-    """A date each reader sees in their own time zone, with a UTC fallback."""
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment.strftime(fallback_format)}>"
 
 
 def phase_track(current: Phase) -> str:
@@ -31,7 +27,7 @@ def phase_track(current: Phase) -> str:
 
 def gist(project: Project, now: datetime) -> str:
     phase = Phase(project.phase)
-    return (f"{project.name} is in {phase.title} — day {day_in_phase(project.phase_since, now)}, "
+    return (f"{escape(project.name)} is in {phase.title} — day {day_in_phase(project.phase_since, now)}, "
             f"iteration {project.iteration}")
 
 
@@ -39,13 +35,13 @@ def status_card(project: Project, now: datetime) -> dict[str, Any]:
     phase = Phase(project.phase)
     day = day_in_phase(project.phase_since, now)
     blocks = [
-        header(project.name),
+        header(project.name),  # plain_text: shown as typed
         section(f"*{phase.title}* (phase {phase.number} of 6) · day {day} · iteration {project.iteration}",
                 fields=[
                     f"*Phase since*\n{slack_date(project.phase_since)}",
-                    f"*Channel*\n<#{project.channel_id}>",
-                    f"*Started by*\n<@{project.created_by}>",
-                    f"*Alert slug*\n`{escape(project.slug)}`",
+                    f"*Channel*\n{channel(project.channel_id)}",
+                    f"*Started by*\n{user(project.created_by)}",
+                    f"*Alert slug*\n{code(project.slug)}",
                 ]),
         context(phase_track(phase)),
     ]

@@ -29,11 +29,13 @@ def register(app: AsyncApp, services: Services) -> None:
             project = await projects.active_in_channel(session, team_id, channel_id)
             if user_id == context.get("bot_user_id"):
                 if project is None:
-                    await services.outbox.post(session, team_id, channel_id, project_views.intro_message(),
+                    await services.outbox.post(session, team_id, channel_id,
+                                               project_views.intro_message(services.settings.slash_command),
                                                dedupe_key=dedupe_key)
             elif project is not None:
                 await services.outbox.ephemeral(session, team_id, channel_id, user_id,
-                                                project_views.welcome_ephemeral(project, services.clock.now()),
+                                                project_views.welcome_ephemeral(project, services.clock.now(),
+                                                                                services.settings.slash_command),
                                                 dedupe_key=dedupe_key)
 
     app.event("app_home_opened")(app_home_opened)

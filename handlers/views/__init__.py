@@ -9,9 +9,11 @@ from slack_bolt.async_app import AsyncApp
 from bot.errors import UserError
 from bot.permissions import Caller
 from bot.projects import service
+from bot.projects.naming import NameRefused, NameSource
 from bot.services import Services
 from bot.views import projects as views
 from bot.views.ids import BlockId, CallbackId, InputId
+from bot.views.mrkdwn import to_plain
 
 
 def _metadata(view: dict) -> dict:
@@ -31,9 +33,11 @@ def register(app: AsyncApp, services: Services) -> None:
         caller = Caller(team_id=team_id, user_id=user_id, is_admin=services.is_admin(user_id))
         channel_id = _metadata(view).get("channel") or ""
         try:
-            await service.create_project(services, caller, channel_id, name)
+            await service.create_project(services, caller, channel_id, name, source=NameSource.FORM)
         except UserError as exc:
-            await ack(response_action="errors", errors=views.name_field_error(exc.message))
+            # Field errors are plain text in the form's words; other refusals lose their mrkdwn.
+            wording = exc.in_form if isinstance(exc, NameRefused) else to_plain(exc.message)
+            await ack(response_action="errors", errors=views.name_field_error(wording))
             return
         await ack()
 

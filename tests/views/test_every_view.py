@@ -1,0 +1,144 @@
+"""Every view builder in bot/views, fed hostile names and text: nothing live comes out in any field Slack
+parses, names read as typed, and the slash command is the configured one."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import bot.views
+from bot.console.render_text import mrkdwn_to_text
+from bot.crisp_dm import Phase
+from bot.projects.naming import slugify
+from bot.views import help as help_views
+from bot.views import home, projects, replies, status
+from bot.views.mrkdwn import code, escape
+from storage.tables import Project
+from tests.slack_text import assert_nothing_live, plain_fields
+
+# Everything the issue lists, plus Slack's other broadcasts and tokens that look like ours.
+HOSTILE = ("Zed &lt;!channel&gt; <!here> &lt;@U1&gt; <https://x|y> <!subteam^S1> *bold* _it_ ~st~ `co` &amp; "
+           "<!everyone> <@U0TRUSTED> <#C0TRUSTED> <!date^1^{date}^https://evil.example|soon> snake_case end")
+TRUSTED_USERS = {"U0TRUSTED", "U0ACTOR"}
+TRUSTED_CHANNELS = {"C0TRUSTED", "C0SECOND"}
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+SLASH = "/ml"
+
+
+def project(name: str = HOSTILE, *, channel_id: str = "C0TRUSTED", created_by: str = "U0TRUSTED") -> Project:
+    return Project(id=1, team_id="T0CRISP", channel_id=channel_id, name=name, slug=slugify(name),
+                   phase="modeling", phase_since=NOW - timedelta(days=3), iteration=2, created_by=created_by,
+                   created_at=NOW - timedelta(days=9))
+
+
+# Ids from outside that are not ids at all: shown as text, never as a mention or link.
+FORGED = project("Second " + HOSTILE, channel_id="C1><!here>", created_by="U1|x><!channel>")
+
+# builder -> call with hostile input. `mrkdwn`: the result is (or holds) text Slack parses.
+BUILDERS = {
+    projects.phase_label: lambda: projects.phase_label(project()),
+    projects.created_announcement: lambda: projects.created_announcement(project(), SLASH),
+    projects.already_tracks: lambda: projects.already_tracks(project()),
+    projects.name_taken: lambda: projects.name_taken(project()),
+    projects.no_project_here: lambda: projects.no_project_here(SLASH),
+    projects.created_reply: lambda: projects.created_reply(project(), SLASH),
+    projects.archived_announcement: lambda: projects.archived_announcement(project(), "U0ACTOR", SLASH),
+    projects.archived_reply: lambda: projects.archived_reply(project()),
+    projects.project_list: lambda: projects.project_list([project(), FORGED], 2, NOW, SLASH),
+    projects.create_button: lambda: projects.create_button(),
+    projects.create_modal: lambda: projects.create_modal("C0TRUSTED", initial_name=HOSTILE),
+    projects.intro_message: lambda: projects.intro_message(SLASH),
+    projects.welcome_ephemeral: lambda: projects.welcome_ephemeral(project(), NOW, SLASH),
+    help_views.help_message: lambda: help_views.help_message(SLASH, [("help", "what you can do"),
+                                                                     (HOSTILE, HOSTILE)],
+                                                             project_name=HOSTILE, refused=2),
+    home.home_view: lambda: home.home_view([project(), FORGED], NOW, SLASH),
+    status.phase_track: lambda: status.phase_track(Phase.MODELING),
+    status.gist: lambda: status.gist(project(), NOW),
+    status.status_card: lambda: status.status_card(project(), NOW),
+    replies.error: lambda: replies.error(projects.name_taken(project()), hint=projects.already_tracks(FORGED),
+                                         slash=SLASH),
+    replies.unknown: lambda: replies.unknown(HOSTILE, HOSTILE, SLASH, [HOSTILE]),
+}
+# Their results are plain text (Slack shows them as they are): the name must appear raw, not escaped.
+PLAIN_BUILDERS = {
+    projects.already_tracks_in_form: lambda: projects.already_tracks_in_form(project()),
+    projects.name_taken_in_form: lambda: projects.name_taken_in_form(project()),
+    projects.name_field_error: lambda: projects.name_field_error(projects.name_taken_in_form(project())),
+}
+# Public functions of bot/views that build no view: the primitives views are made of (they take text
+# that is mrkdwn already), the escaping helpers (tested in test_mrkdwn.py) and arithmetic.
+NOT_BUILDERS = {
+    "bot.views.blocks": {"actions", "button", "context", "divider", "header", "message", "mrkdwn", "plain",
+                         "section"},
+    "bot.views.mrkdwn": {"escape", "code", "user", "channel", "slack_date", "clip", "without_marks", "to_plain"},
+    "bot.views.phase_time": {"day_in_phase"},
+}
+
+
+def public_functions() -> set[tuple[str, str]]:
+    found = set()
+    for info in pkgutil.iter_modules(bot.views.__path__):
+        module = importlib.import_module(f"bot.views.{info.name}")
+        for name, value in vars(module).items():
+            if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_"):
+                found.add((module.__name__, name))
+    return found
+
+
+def test_the_lists_cover_every_public_function_of_bot_views():
+    listed = {(f.__module__, f.__name__) for f in [*BUILDERS, *PLAIN_BUILDERS]}
+    listed |= {(module, name) for module, names in NOT_BUILDERS.items() for name in names}
+    assert listed == public_functions()
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=lambda f: f"{f.__module__}.{f.__name__}")
+def test_no_view_sends_a_live_mention_or_link(builder):
+    result = BUILDERS[builder]()
+    fields = assert_nothing_live(result, users=TRUSTED_USERS, channels=TRUSTED_CHANNELS)
+    for field in fields:
+        # Where the name (or other hostile text) is shown, it is shown whole, escaped once: it reads as typed.
+        if "Zed" in field:
+            # in a code span a backtick becomes a lookalike, so the span cannot be closed early
+            lookalike = HOSTILE.replace("`", "\u02cb")
+            assert any(shown in field for shown in (escape(HOSTILE), code(HOSTILE), escape(lookalike))), field
+            assert HOSTILE in mrkdwn_to_text(field) or lookalike in mrkdwn_to_text(field), field
+            # Outside code spans (where marks are literal anyway) none of the name's marks is left bare.
+            outside_code = re.sub(r"`[^`]*`", "", field)
+            assert not any(bare in outside_code for bare in ("*bold*", "_it_", "~st~", "snake_case")), field
+
+
+@pytest.mark.parametrize("builder", PLAIN_BUILDERS, ids=lambda f: f"{f.__module__}.{f.__name__}")
+def test_plain_text_results_carry_the_name_as_typed(builder):
+    result = PLAIN_BUILDERS[builder]()
+    texts = list(result.values()) if isinstance(result, dict) else [result]
+    assert any(HOSTILE in text for text in texts)
+    assert not any("&amp;amp;" in text or "<!date^00000000" in text for text in texts)
+
+
+def test_plain_text_objects_show_the_name_raw():
+    card = status.status_card(project(), NOW)
+    assert card["blocks"][0]["text"]["text"] == HOSTILE[:149] + "…"  # the header, clipped to 150, unescaped
+    modal = projects.create_modal("C0TRUSTED", initial_name=HOSTILE)
+    assert modal["blocks"][1]["element"]["initial_value"] == HOSTILE
+    for text in plain_fields([card, modal]):
+        assert "&amp;amp;" not in text and "<!date^00000000" not in text
+
+
+def test_the_forged_ids_show_as_text_not_as_mentions():
+    listing = json.dumps(projects.project_list([FORGED], 0, NOW, SLASH))
+    assert "&lt;!here&gt;" in listing and "<!here>" not in listing
+    card = json.dumps(status.status_card(FORGED, NOW))
+    assert "<!channel>" not in card and "&lt;!channel&gt;" in card
+
+
+@pytest.mark.parametrize("builder", [*BUILDERS, *PLAIN_BUILDERS], ids=lambda f: f"{f.__module__}.{f.__name__}")
+def test_no_view_names_another_slash_command(builder):
+    result = {**BUILDERS, **PLAIN_BUILDERS}[builder]()
+    assert "/crisp" not in json.dumps(result)
