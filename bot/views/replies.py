@@ -26,5 +26,5 @@ def unknown(word: str, suggestion_usage: str | None, slash: str, group_usages: l
     return error(text, slash=slash)
 
 
-def busy(slash: str = "/crisp") -> dict[str, Any]:
+def busy(slash: str) -> dict[str, Any]:
     return error(":hourglass: Crisp is busy right now and did nothing. Please try again in a moment.", slash=slash)

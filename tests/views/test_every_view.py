@@ -65,6 +65,7 @@ BUILDERS = {
     replies.error: lambda: replies.error(projects.name_taken(project()), hint=projects.already_tracks(FORGED),
                                          slash=SLASH),
     replies.unknown: lambda: replies.unknown(HOSTILE, HOSTILE, SLASH, [HOSTILE]),
+    replies.busy: lambda: replies.busy(SLASH),
 }
 # Their results are plain text (Slack shows them as they are): the name must appear raw, not escaped.
 PLAIN_BUILDERS = {
