@@ -45,7 +45,8 @@ async def create_project(services: Services, caller: Caller, channel_id: str, ra
             await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
                                action="project.created", now=now, name=name, slug=slug, channel=channel_id)
             await services.outbox.post(session, caller.team_id, channel_id,
-                                       project_views.created_announcement(project))
+                                       project_views.created_announcement(project),
+                                       key=f"project:{project.id}:created", requested_by=caller.user_id)
     except IntegrityError:
         # Someone created one in this channel (or with this name) a moment ago.
         async with services.db.session() as session:
@@ -78,4 +79,5 @@ async def archive_project(services: Services, caller: Caller, project: Project) 
         await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
                            action="project.archived", now=now)
         await services.outbox.post(session, caller.team_id, project.channel_id,
-                                   project_views.archived_announcement(project, caller.user_id))
+                                   project_views.archived_announcement(project, caller.user_id),
+                                   key=f"project:{project.id}:archived", requested_by=caller.user_id)

@@ -33,7 +33,7 @@ async def test_upgrading_again_changes_nothing(database_url):
         await upgrade_to_head(engine)
         async with engine.connect() as connection:
             tables = await connection.run_sync(lambda sync: sorted(inspect(sync).get_table_names()))
-        assert tables == ["alembic_version", "audit_log", "outbox", "outbox_throttle", "project"]
+        assert tables == ["alembic_version", "audit_log", "outbox", "outbox_throttle", "project", "slack_message"]
     finally:
         await engine.dispose()
 
@@ -46,7 +46,7 @@ async def test_processes_starting_together_on_a_new_database_both_succeed(empty_
         assert await current_revision(engines[0]) == head_revision()
         async with engines[0].connect() as connection:
             tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-        assert {"project", "audit_log", "outbox", "outbox_throttle"} <= tables
+        assert {"project", "audit_log", "outbox", "outbox_throttle", "slack_message"} <= tables
     finally:
         for engine in engines:
             await engine.dispose()
