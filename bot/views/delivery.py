@@ -11,9 +11,9 @@ QUOTE_LIMIT = 300
 # What the person can do about each refusal; the key is Slack's error code.
 ADVICE = {
     "channel_not_found": ("it's private and I'm not a member (or it no longer exists)",
-                          "Invite me there with `/invite @Crisp`, then try again."),
+                          "Invite me there with `/invite @Crisp` so my next messages get through."),
     "not_in_channel": ("I'm not a member and couldn't join it",
-                       "Invite me there with `/invite @Crisp`, then try again."),
+                       "Invite me there with `/invite @Crisp` so my next messages get through."),
     "is_archived": ("it's archived", "Unarchive it, or track the project in an active channel."),
     "user_not_in_channel": ("you're not a member of it", "Join the channel, then try again."),
 }
