@@ -50,6 +50,11 @@ def window_around(started: datetime, call_timeout: float) -> Window:
     return Window(oldest=started - CLOCK_SKEW, latest=started + timedelta(seconds=call_timeout) + CLOCK_SKEW)
 
 
+def window_since(first_attempt: datetime, now: datetime) -> Window:
+    """When the attempt's start was not recorded: everything since the row's first attempt."""
+    return Window(oldest=first_attempt - CLOCK_SKEW, latest=now + CLOCK_SKEW)
+
+
 def method_for(payload: dict[str, Any]) -> str:
     return REPLIES if payload.get("thread_ts") else HISTORY
 

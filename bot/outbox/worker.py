@@ -275,6 +275,14 @@ class OutboxWorker:
 
     async def _call(self, flight: Flight, method: str, payload: dict) -> Outcome:
         """Guard, then one Web API call. Only the row's own post counts as a post attempt."""
+        if method != flight.row.method:
+            # The claim only waited for a pause on the row's own method; a 429 on this one (say
+            # conversations.history) is waited out here, without asking Slack.
+            now = self.clock.now()
+            paused_until = await self._paused_until(flight.row.team_id, method, now)
+            if paused_until is not None:
+                return RetryLater(error=f"{method} is paused after a 429", maybe_sent=None,
+                                  retry_after=(paused_until - now).total_seconds(), count_attempt=False)
         posting = method == POST and flight.row.method == POST
         await self._guard(flight, posting=posting)
         if posting:
@@ -297,14 +305,11 @@ class OutboxWorker:
         """One bounded lookup for the post an earlier attempt may have made. None: it is not there,
         post. Fails closed: whenever the answer is unclear, the row waits; it never posts."""
         row = flight.row
-        window = lookup.window_around(row.post_started_at or row.first_attempt_at or row.created_at,
-                                      self.call_timeout)
-        now = self.clock.now()
+        if row.post_started_at is not None:
+            window = lookup.window_around(row.post_started_at, self.call_timeout)
+        else:
+            window = lookup.window_since(row.first_attempt_at or row.created_at, self.clock.now())
         method = lookup.method_for(payload)
-        paused_until = await self._paused_until(row.team_id, method, now)
-        if paused_until is not None:
-            return RetryLater(error=f"{method} is paused after a 429; looking later", maybe_sent=None,
-                              retry_after=(paused_until - now).total_seconds(), count_attempt=False)
         channel = payload["channel"]
         if channel.startswith(("U", "W")):
             opened = await self._call(flight, "conversations.open", {"users": channel})

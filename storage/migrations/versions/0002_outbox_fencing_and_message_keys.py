@@ -48,6 +48,10 @@ def upgrade() -> None:
     op.execute(f"UPDATE outbox SET replace_key = 'update:' || team_id || ':' || {ref_key} "
                f"WHERE ref_id IS NOT NULL AND method = 'chat.update'")
 
+    # A post in flight under the previous version was not marked before its call: whoever takes it
+    # over must look for it first.
+    op.execute("UPDATE outbox SET maybe_sent = true WHERE status = 'sending' AND method = 'chat.postMessage'")
+
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_column('ref_id')  # its foreign key goes with it (SQLite rebuilds the table)
         batch_op.create_index('ix_outbox_ref_key', ['team_id', 'ref_key'], unique=False)
