@@ -323,8 +323,10 @@ class OutboxWorker:
         except NotInChannel:
             # A public channel the bot is not (or no longer) in: join so it can look, then look again.
             joined = await self._join(flight, channel)
-            if not isinstance(joined, Delivered):
-                return joined
+            if isinstance(joined, RetryLater):
+                return self._lookup_unclear(row, "conversations.join", joined)
+            if isinstance(joined, GiveUp):
+                return joined  # not in the channel and cannot join: a post would be refused too
             return RetryLater(error="joined the channel to look for an earlier post", maybe_sent=None,
                               retry_after=lookup.NEXT_PAGE_AFTER_SECONDS, count_attempt=False)
         if isinstance(page, GiveUp) and page.error in LOOKUP_NOTHING_THERE:

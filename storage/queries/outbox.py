@@ -1,4 +1,4 @@
-"""Outbox rows: insert, claim with a lease, settle, and pacing state."""
+"""Outbox rows: insert, claim with a fenced lease, renew, settle, and pacing state."""
 
 from __future__ import annotations
 
@@ -185,10 +185,6 @@ async def post_channel(session: AsyncSession, team_id: str, message_key: str) ->
                                             OutboxMessage.message_key == message_key)
     )).scalar_one_or_none()
     return payload["channel"] if payload else None
-
-
-async def get(session: AsyncSession, row_id: int) -> OutboxMessage | None:
-    return await session.get(OutboxMessage, row_id, populate_existing=True)
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
