@@ -210,10 +210,18 @@ class OutboxWorker:
 
     async def _guard(self, flight: Flight, *, posting: bool = False) -> None:
         """Right before a Slack call: still ours, with lease enough for the call's worst case?"""
+        now = self.clock.now()
+        if not posting:
+            # Usually a read settles it: nobody can take the row over before its lease ends.
+            async with self.db.read() as session:
+                lease_end = await outbox_rows.lease_end(session, row_id=flight.row.id, fence=flight.fence)
+            if lease_end is None:
+                raise LeaseLost()
+            if lease_end >= now + self.call_budget:
+                return
         async with self.db.transaction() as session:
-            held = await outbox_rows.hold_for_call(session, row_id=flight.row.id, fence=flight.fence,
-                                                   now=self.clock.now(), lease=self.lease, need=self.call_budget,
-                                                   posting=posting)
+            held = await outbox_rows.hold_for_call(session, row_id=flight.row.id, fence=flight.fence, now=now,
+                                                   lease=self.lease, need=self.call_budget, posting=posting)
         if not held:
             raise LeaseLost()
 

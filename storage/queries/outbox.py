@@ -123,6 +123,11 @@ async def hold_for_call(session: AsyncSession, *, row_id: int, fence: int, now: 
     return result.rowcount == 1
 
 
+async def lease_end(session: AsyncSession, *, row_id: int, fence: int) -> datetime | None:
+    """When this claim's lease runs out; None when the row is no longer held under it."""
+    return (await session.execute(select(OutboxMessage.lease_until).where(_held(row_id, fence)))).scalar_one_or_none()
+
+
 async def renew(session: AsyncSession, *, held: Sequence[tuple[int, int]], until: datetime) -> set[int]:
     """Extend the leases of rows still held under these (id, fence) claims; returns the ids renewed."""
     renewed = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 from bot.outbox.lookup import PAGE_LIMIT
 from storage.tables import OutboxStatus
@@ -160,3 +161,32 @@ async def test_a_dead_workers_send_that_slack_never_applied_is_posted_once(runti
     assert posted_texts(standin, "C0A") == ["retraining started"]
     assert len(standin.calls_to("chat.postMessage")) == 1
     assert standin.calls_to("conversations.history", include_failed=True)  # it looked before posting
+
+
+async def test_before_each_call_the_lease_is_renewed_if_it_would_not_cover_the_call(runtime, standin, clock,
+                                                                                  database_url):
+    await enqueue(runtime, ("U0ALICE", "your check-in"))
+    standin.fail("chat.postMessage", status=500)
+    await runtime.worker.run_once()  # ambiguous: the next attempt opens the DM and looks first
+    [row] = await all_rows(runtime)
+    clock.set(row.next_attempt_at)
+
+    open_hold = standin.hold("conversations.open")
+    lookup_hold = standin.hold("conversations.history", before_apply=True)
+    worker = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE, timeout=15,
+                           heartbeat_seconds=3600)  # no heartbeat: only the check before each call renews
+    try:
+        sending = asyncio.create_task(worker.worker.run_once())
+        await asyncio.wait_for(open_hold.reached.wait(), 5)
+        [row] = await all_rows(runtime)
+        assert row.lease_until == clock.now() + timedelta(seconds=LEASE)
+        clock.advance(40)  # 20 s of lease left: less than the history call may take (15 s) twice over
+        open_hold.release()
+        await asyncio.wait_for(lookup_hold.reached.wait(), 5)
+        [row] = await all_rows(runtime)
+        assert row.lease_until == clock.now() + timedelta(seconds=LEASE)  # renewed before the call
+        lookup_hold.release()
+        assert await sending == 1
+    finally:
+        await worker.close()
+    assert posted_texts(standin, "U0ALICE") == ["your check-in"]
