@@ -71,9 +71,11 @@ class Runtime:
         await self.migrate()
         if settings.slack_bot_token is None:
             raise StartupError("SLACK_BOT_TOKEN is not set")
-        self.slack = SlackClients(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+        self.slack = SlackClients(settings.slack_bot_token.get_secret_value(), settings.slack_api_url,
+                                  outbox_timeout=settings.outbox_timeout_seconds)
         self.worker = OutboxWorker(self.db, self.slack.for_team, self.clock, self.metrics,
-                                   lease_seconds=settings.outbox_lease_seconds)
+                                   lease_seconds=settings.outbox_lease_seconds,
+                                   call_timeout=settings.outbox_timeout_seconds)
         self.outbox.on_commit(self.worker.wake)
         self.authorization = SingleWorkspaceAuthorization(settings.slack_bot_token.get_secret_value(), self.slack.bolt)
         self.bolt_app = build_bolt_app(self.services, self.slack.bolt, authorize=self.authorization)

@@ -23,7 +23,8 @@ SETTLED_OUTBOX_KEPT_FOR = timedelta(days=7)
 
 
 async def purge_settled_outbox(services: Services) -> str:
-    """Sent, failed and superseded rows are kept a week for investigation, then dropped."""
+    """Sent, failed and superseded rows are kept a week for investigation, then dropped. Where a keyed
+    message lives (slack_message) is domain data and stays, so it can still be edited or replied to."""
     async with services.db.transaction() as session:
         removed = await outbox_rows.purge_settled(session, before=services.clock.now() - SETTLED_OUTBOX_KEPT_FOR)
     return f"removed={removed}"

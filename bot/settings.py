@@ -25,6 +25,8 @@ DRIVER_ALIASES = {
 }
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 SLASH_COMMAND_NAME = re.compile(r"^/[a-z0-9_\-]{1,31}$")
+# The most Slack calls one outbox send makes: conversations.open, one history page, the post.
+OUTBOX_CALLS_PER_SEND = 3
 
 
 class SettingsError(Exception):
@@ -60,8 +62,11 @@ class Settings(BaseSettings):
     # (or, on SQLite, for its turn to write) before it is answered "busy, try again".
     database_pool_size: int = Field(default=10, ge=1, le=200)
     database_pool_timeout: float = Field(default=2.0, gt=0, le=30)
-    # Seconds a worker may hold an outbox row before another process may take it over.
+    # Seconds a worker may hold an outbox row before another process may take it over (renewed while
+    # the row is in flight); must outlast the worst-case send.
     outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    # Limit on each outbox call to Slack's Web API.
+    outbox_timeout_seconds: float = Field(default=15.0, gt=0)
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "alert_token",
                      "alert_hmac_secret", "alert_channel", mode="before")
@@ -148,6 +153,16 @@ class Settings(BaseSettings):
         if value not in {"text", "json"}:
             raise ValueError("must be text or json")
         return value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Settings:
+        worst_case = OUTBOX_CALLS_PER_SEND * self.outbox_timeout_seconds
+        if self.outbox_lease_seconds <= worst_case:
+            raise ValueError(
+                f"OUTBOX_LEASE_SECONDS ({self.outbox_lease_seconds:g}) must exceed {OUTBOX_CALLS_PER_SEND} × "
+                f"OUTBOX_TIMEOUT_SECONDS = {worst_case:g}: one send may make {OUTBOX_CALLS_PER_SEND} Slack calls "
+                f"(conversations.open, a history lookup, the post) before another worker may take it over")
+        return self
 
     @model_validator(mode="after")
     def _tokens_agree(self) -> Settings:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event
@@ -10,7 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from storage.queries import outbox as outbox_rows
+from storage.queries import slack_messages
 from storage.tables import OutboxMessage
+
+log = logging.getLogger(__name__)
 
 # Methods whose lane is the conversation they write to.
 CONVERSATION_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.delete"}
@@ -30,8 +35,40 @@ def lane_for(team_id: str, method: str, payload: dict[str, Any]) -> str:
     return f"{team_id}:{method}"
 
 
+# A message key must leave room for the "update:<team>:" prefix of its edits' replace_key (191).
+MESSAGE_KEY_LIMIT = 150
+
+
+def check_key(key: str) -> str:
+    if not key or len(key) > MESSAGE_KEY_LIMIT:
+        raise ValueError(f"a message key must be 1 to {MESSAGE_KEY_LIMIT} characters, got {key!r}")
+    return key
+
+
+def new_row(team_id: str, method: str, payload: dict[str, Any], *, now: datetime, ref_key: str | None = None,
+            ref_field: str | None = None, replace_key: str | None = None, dedupe_key: str | None = None,
+            message_key: str | None = None, requested_by: str | None = None) -> OutboxMessage:
+    return OutboxMessage(
+        team_id=team_id,
+        method=method,
+        lane=lane_for(team_id, method, payload),
+        payload=payload,
+        next_attempt_at=now,
+        created_at=now,
+        ref_key=ref_key,
+        ref_field=ref_field if ref_key is not None else None,
+        replace_key=replace_key,
+        dedupe_key=dedupe_key,
+        message_key=message_key,
+        requested_by=requested_by,
+    )
+
+
 class Outbox:
-    """Writes outbox rows. Every outbound Slack call goes through here, never straight to Slack."""
+    """Writes outbox rows. Every outbound Slack call goes through here, never straight to Slack.
+
+    `requested_by` is the Slack user whose action caused the call: if Slack refuses it for good,
+    that person gets a direct message saying what to do."""
 
     def __init__(self, clock: Clock):
         self.clock = clock
@@ -48,51 +85,60 @@ class Outbox:
         method: str,
         payload: dict[str, Any],
         *,
-        ref: OutboxMessage | None = None,
+        ref_key: str | None = None,
         ref_field: str | None = None,
         replace_key: str | None = None,
         dedupe_key: str | None = None,
+        message_key: str | None = None,
+        requested_by: str | None = None,
     ) -> OutboxMessage | None:
-        now = self.clock.now()
-        row = OutboxMessage(
-            team_id=team_id,
-            method=method,
-            lane=lane_for(team_id, method, payload),
-            payload=payload,
-            next_attempt_at=now,
-            created_at=now,
-            ref_id=ref.id if ref is not None else None,
-            ref_field=ref_field if ref is not None else None,
-            replace_key=replace_key,
-            dedupe_key=dedupe_key,
-        )
+        row = new_row(team_id, method, payload, now=self.clock.now(), ref_key=ref_key, ref_field=ref_field,
+                      replace_key=replace_key, dedupe_key=dedupe_key, message_key=message_key,
+                      requested_by=requested_by)
         stored = await outbox_rows.insert(session, row)
         self._wake_after_commit(session)
         return stored
 
     async def post(self, session: AsyncSession, team_id: str, channel: str, message: dict[str, Any], *,
-                   thread_of: OutboxMessage | None = None, dedupe_key: str | None = None) -> OutboxMessage | None:
-        """A message to a channel, or to a user's DM when `channel` is a user ID."""
-        payload = {"channel": channel, **message}
-        return await self.call(session, team_id, "chat.postMessage", payload, ref=thread_of,
-                               ref_field="thread_ts" if thread_of is not None else None, dedupe_key=dedupe_key)
+                   key: str | None = None, thread_of: str | None = None, dedupe_key: str | None = None,
+                   requested_by: str | None = None) -> OutboxMessage | None:
+        """A message to a channel, or to a user's DM when `channel` is a user ID.
 
-    async def update(self, session: AsyncSession, team_id: str, of: OutboxMessage,
-                     message: dict[str, Any]) -> OutboxMessage | None:
-        """Edit a message posted through the outbox; only the newest pending edit is sent."""
-        payload = {"channel": of.payload["channel"], **message}
-        return await self.call(session, team_id, "chat.update", payload, ref=of, ref_field="ts",
-                               replace_key=f"update:{of.id}")
+        `key` names the message for good (e.g. "project:12:created"): later updates and thread replies
+        refer to it by that key, weeks after this row is purged. A key is posted once; posting it again
+        stores nothing (returns None). `thread_of` is the key of the message to reply under."""
+        if key is not None and await slack_messages.get(session, team_id, check_key(key)) is not None:
+            return None
+        payload = {"channel": channel, **message}
+        return await self.call(session, team_id, "chat.postMessage", payload, message_key=key,
+                               ref_key=check_key(thread_of) if thread_of is not None else None,
+                               ref_field="thread_ts", dedupe_key=dedupe_key, requested_by=requested_by)
+
+    async def update(self, session: AsyncSession, team_id: str, key: str, message: dict[str, Any], *,
+                     requested_by: str | None = None) -> OutboxMessage | None:
+        """Edit the message posted under `key`; only the newest pending edit is sent. It waits while
+        the post is still pending. None when no message has that key."""
+        channel = await outbox_rows.post_channel(session, team_id, check_key(key))
+        if channel is None:
+            posted = await slack_messages.get(session, team_id, key)
+            if posted is None:
+                log.warning("no message with key %s to edit in team %s", key, team_id)
+                return None
+            channel = posted.channel
+        payload = {"channel": channel, **message}
+        return await self.call(session, team_id, "chat.update", payload, ref_key=key, ref_field="ts",
+                               replace_key=f"update:{team_id}:{key}", requested_by=requested_by)
 
     async def ephemeral(self, session: AsyncSession, team_id: str, channel: str, user: str,
-                        message: dict[str, Any], *, dedupe_key: str | None = None) -> OutboxMessage | None:
+                        message: dict[str, Any], *, dedupe_key: str | None = None,
+                        requested_by: str | None = None) -> OutboxMessage | None:
         return await self.call(session, team_id, "chat.postEphemeral", {"channel": channel, "user": user, **message},
-                               dedupe_key=dedupe_key)
+                               dedupe_key=dedupe_key, requested_by=requested_by)
 
     async def publish_home(self, session: AsyncSession, team_id: str, user_id: str,
-                           view: dict[str, Any]) -> OutboxMessage | None:
+                           view: dict[str, Any], *, requested_by: str | None = None) -> OutboxMessage | None:
         return await self.call(session, team_id, "views.publish", {"user_id": user_id, "view": view},
-                               replace_key=f"home:{team_id}:{user_id}")
+                               replace_key=f"home:{team_id}:{user_id}", requested_by=requested_by)
 
     def _wake_after_commit(self, session: AsyncSession) -> None:
         sync_session = session.sync_session

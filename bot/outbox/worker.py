@@ -1,8 +1,15 @@
 """Sends outbox rows: claims due rows under a lease, makes each call, settles the row.
 
 Guarantees (see tests/outbox): rows of one lane go out in order and one at a time, across
-processes; each lane keeps Slack's pace; 429 Retry-After is obeyed; transient failures are
-retried with backoff; a post is never made twice, even when a worker died mid-call.
+processes; each lane keeps Slack's pace; a 429 pauses the method that drew it; transient failures are
+retried with backoff; a post is never made twice, even when a worker died or stalled mid-call.
+
+Fencing: every claim gives the row a new token. While a row is in flight its worker renews the lease
+(a heartbeat per batch), and immediately before each Slack call it checks in the database that it
+still holds the row under its token with enough lease left for that call's worst case (the client
+timeout), renewing first if needed. A worker that lost the row makes no further call for it and
+cannot settle it. Because the lease outlasts any call a holder has started, nobody takes a row over
+while its holder's call may still be reaching Slack; whoever takes it over looks for the post first.
 """
 
 from __future__ import annotations
@@ -14,30 +21,61 @@ import random
 import socket
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.metrics import Metrics
-from bot.outbox import delivery, pacing
+from bot.outbox import delivery, lookup, notices, pacing
 from bot.outbox.delivery import Delivered, GiveUp, NotInChannel, Outcome, RetryLater
+from bot.slack_clients import OUTBOX_TIMEOUT_SECONDS
 from storage.db import Database
 from storage.queries import outbox as outbox_rows
+from storage.queries import slack_messages
 from storage.tables import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
 PACED_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.delete", "views.publish"}
-FIND_BEFORE_RESEND = {"chat.postMessage"}
+POST = "chat.postMessage"
 MAX_BACKOFF_SECONDS = 300
 GIVE_UP_AFTER = timedelta(hours=6)
+# Before a call, the lease must run at least this many call timeouts longer: the call's own worst
+# case, and as much again for the moments before the request leaves and for clocks a little apart.
+CALL_BUDGET_TIMEOUTS = 2
+# The conversation is gone or hidden from the bot (deleted, private without it, never existed): nothing
+# of ours can be seen there, and a post would be refused the same way, so the post goes ahead and its
+# own refusal settles the row (failed, and the requester told). The one case this lets through: the
+# bot re-invited between the lookup and the post, after an earlier attempt had landed; that takes a
+# removal and a re-invite within the same moment.
+LOOKUP_NOTHING_THERE = frozenset({"channel_not_found"})
+OPEN_NOTHING_THERE = frozenset({"user_not_found", "user_disabled", "channel_not_found"})
+# The thread's parent is gone: a reply cannot be checked, and one posted would hang off nothing.
+LOOKUP_REFUSALS_FOR_GOOD = frozenset({"thread_not_found"})
 
 
 def backoff_seconds(attempts: int) -> float:
     base = min(MAX_BACKOFF_SECONDS, 2 ** max(0, attempts - 1))
     return base * random.uniform(0.8, 1.2)
+
+
+class LeaseLost(Exception):
+    """Another worker took the row over: make no further call for it, settle nothing."""
+
+
+@dataclass
+class Flight:
+    """One claimed row while this worker works on it."""
+
+    row: OutboxMessage
+    client: AsyncWebClient
+    post_started_at: datetime | None = None  # when this worker's latest post attempt for it began
+
+    @property
+    def fence(self) -> int:
+        return self.row.fence
 
 
 class OutboxWorker:
@@ -49,6 +87,8 @@ class OutboxWorker:
         metrics: Metrics,
         *,
         lease_seconds: float = 60.0,
+        call_timeout: float = OUTBOX_TIMEOUT_SECONDS,
+        heartbeat_seconds: float | None = None,
         batch_size: int = 25,
         idle_poll_seconds: float = 0.5,
         owner: str | None = None,
@@ -58,6 +98,10 @@ class OutboxWorker:
         self.clock = clock
         self.metrics = metrics
         self.lease = timedelta(seconds=lease_seconds)
+        self.call_timeout = call_timeout
+        self.call_budget = timedelta(seconds=call_timeout * CALL_BUDGET_TIMEOUTS)
+        # Real seconds between renewals of the rows in flight: several per lease.
+        self.heartbeat_seconds = heartbeat_seconds if heartbeat_seconds is not None else lease_seconds / 4
         self.batch_size = batch_size
         self.idle_poll_seconds = idle_poll_seconds
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
@@ -103,7 +147,13 @@ class OutboxWorker:
             rows = await outbox_rows.claim(session, owner=self.owner, now=now, lease=self.lease,
                                            limit=self.batch_size)
         if rows:
-            await asyncio.gather(*(self._handle(row) for row in rows))
+            in_flight = {row.id: row.fence for row in rows}
+            heartbeat = asyncio.create_task(self._heartbeat(in_flight), name="outbox-heartbeat")
+            try:
+                await asyncio.gather(*(self._handle(row, in_flight) for row in rows))
+            finally:
+                heartbeat.cancel()
+                await asyncio.gather(heartbeat, return_exceptions=True)
         return len(rows)
 
     async def drain(self, *, advance: Callable[[float], object] | None = None, max_passes: int = 10_000) -> None:
@@ -137,120 +187,240 @@ class OutboxWorker:
                 return
             await asyncio.sleep(poll_seconds)
 
+    # -- leases ----------------------------------------------------------------
+
+    async def _heartbeat(self, in_flight: dict[int, int]) -> None:
+        """Renew the leases of this batch's rows while they are in flight."""
+        while in_flight:
+            await asyncio.sleep(self.heartbeat_seconds)
+            held = list(in_flight.items())
+            if not held:
+                return
+            try:
+                async with self.db.transaction() as session:
+                    renewed = await outbox_rows.renew(session, held=held, until=self.clock.now() + self.lease)
+            except Exception as exc:  # the database is away: the guard before each call will tell
+                log.warning("outbox lease renewal failed (%s: %s)", type(exc).__name__, exc)
+                continue
+            for row_id, _ in held:
+                if row_id not in renewed and row_id in in_flight:
+                    log.warning("outbox row %s was taken over by another worker; no further call from %s",
+                                row_id, self.owner)
+                    in_flight.pop(row_id, None)
+
+    async def _guard(self, flight: Flight, *, posting: bool = False) -> None:
+        """Right before a Slack call: still ours, with lease enough for the call's worst case?"""
+        now = self.clock.now()
+        if not posting:
+            # Usually a read settles it: nobody can take the row over before its lease ends.
+            async with self.db.read() as session:
+                lease_end = await outbox_rows.lease_end(session, row_id=flight.row.id, fence=flight.fence)
+            if lease_end is None:
+                raise LeaseLost()
+            if lease_end >= now + self.call_budget:
+                return
+        async with self.db.transaction() as session:
+            held = await outbox_rows.hold_for_call(session, row_id=flight.row.id, fence=flight.fence, now=now,
+                                                   lease=self.lease, need=self.call_budget, posting=posting)
+        if not held:
+            raise LeaseLost()
+
     # -- one row ---------------------------------------------------------------
 
-    async def _handle(self, row: OutboxMessage) -> None:
+    async def _handle(self, row: OutboxMessage, in_flight: dict[int, int]) -> None:
         started = time.perf_counter()
+        flight = Flight(row, self.client_for_team(row.team_id))
         try:
-            outcome = await self._deliver(row)
+            outcome = await self._deliver(flight)
+        except LeaseLost:
+            in_flight.pop(row.id, None)
+            self.metrics.outbox_sends.labels(result="LeaseLost").inc()
+            log.warning("outbox row %s: lease lost to another worker; made no further call", row.id)
+            return
         except Exception as exc:  # a bug here must not wedge the lane: retry with backoff
             log.exception("outbox row %s crashed while sending", row.id)
-            outcome = RetryLater(error=f"crash: {type(exc).__name__}", maybe_sent=True)
-        await self._settle(row, outcome)
+            outcome = RetryLater(error=f"crash: {type(exc).__name__}", maybe_sent=None)
+        in_flight.pop(row.id, None)
+        await self._settle(flight, outcome)
         elapsed_ms = (time.perf_counter() - started) * 1000
         self._log(row, outcome, elapsed_ms)
 
-    async def _deliver(self, row: OutboxMessage) -> Outcome:
+    async def _deliver(self, flight: Flight) -> Outcome:
+        row = flight.row
         payload = await self._resolved_payload(row)
         if isinstance(payload, GiveUp):
             return payload
-        client = self.client_for_team(row.team_id)
-        if row.method in FIND_BEFORE_RESEND:
+        if row.method == POST:
             payload = delivery.tag_with_row(payload, row.id, row.created_at)
             if row.maybe_sent:
-                found = await self._find_posted(client, row, payload)
-                if isinstance(found, RetryLater) or found is not None:
+                found = await self._look_for_post(flight, payload)
+                if found is not None:
                     return found
         try:
-            return await self._call(client, row, payload)
+            return await self._call(flight, row.method, payload)
         except NotInChannel:
-            return await self._join_then_call(client, row, payload)
+            return await self._join_then_call(flight, payload)
 
-    async def _join_then_call(self, client: AsyncWebClient, row: OutboxMessage, payload: dict) -> Outcome:
+    async def _join_then_call(self, flight: Flight, payload: dict) -> Outcome:
         """A public channel the bot was never added to: join it, then make the call once more
         (Slack refused the first one outright, so nothing can be doubled)."""
+        joined = await self._join(flight, payload["channel"])
+        if not isinstance(joined, Delivered):
+            return joined
         try:
-            joined = await self._call(client, row, {"channel": payload["channel"]}, method="conversations.join")
+            return await self._call(flight, flight.row.method, payload)
+        except NotInChannel:
+            return GiveUp(error="not_in_channel")
+
+    async def _join(self, flight: Flight, channel: str) -> Outcome:
+        try:
+            joined = await self._call(flight, "conversations.join", {"channel": channel})
         except NotInChannel:
             joined = GiveUp(error="not_in_channel")
         if isinstance(joined, GiveUp):
             return GiveUp(error=f"not_in_channel (and could not join: {joined.error})")
-        if not isinstance(joined, Delivered):
-            return joined
-        try:
-            return await self._call(client, row, payload)
-        except NotInChannel:
-            return GiveUp(error="not_in_channel")
+        return joined
 
-    async def _call(self, client: AsyncWebClient, row: OutboxMessage, payload: dict, *,
-                    method: str | None = None) -> Outcome:
-        method = method or row.method
+    async def _call(self, flight: Flight, method: str, payload: dict) -> Outcome:
+        """Guard, then one Web API call. Only the row's own post counts as a post attempt."""
+        if method != flight.row.method:
+            # The claim only waited for a pause on the row's own method; a 429 on this one (say
+            # conversations.history) is waited out here, without asking Slack.
+            now = self.clock.now()
+            paused_until = await self._paused_until(flight.row.team_id, method, now)
+            if paused_until is not None:
+                return RetryLater(error=f"{method} is paused after a 429", maybe_sent=None,
+                                  retry_after=(paused_until - now).total_seconds(), count_attempt=False)
+        posting = method == POST and flight.row.method == POST
+        await self._guard(flight, posting=posting)
+        if posting:
+            flight.post_started_at = self.clock.now()
         try:
-            outcome = await delivery.call(client, method, payload)
+            outcome = await delivery.call(flight.client, method, payload)
         except NotInChannel:
             self.metrics.slack_api_calls.labels(method=method, outcome="not_in_channel").inc()
             raise
         label = {Delivered: "ok", GiveUp: "error"}.get(type(outcome), "retry")
-        if isinstance(outcome, RetryLater) and outcome.retry_after is not None:
+        if isinstance(outcome, RetryLater) and outcome.limited_method is not None:
             label = "ratelimited"
             self.metrics.slack_api_ratelimited.labels(method=method).inc()
         self.metrics.slack_api_calls.labels(method=method, outcome=label).inc()
         return outcome
 
-    async def _find_posted(self, client: AsyncWebClient, row: OutboxMessage, payload: dict) -> Outcome | None:
+    # -- "already posted?" -------------------------------------------------------
+
+    async def _look_for_post(self, flight: Flight, payload: dict) -> Outcome | None:
+        """One bounded lookup for the post an earlier attempt may have made. None: it is not there,
+        post. Fails closed: whenever the answer is unclear, the row waits; it never posts."""
+        row = flight.row
+        if row.post_started_at is not None:
+            window = lookup.window_around(row.post_started_at, self.call_timeout)
+        else:
+            window = lookup.window_since(row.first_attempt_at or row.created_at, self.clock.now())
+        method = lookup.method_for(payload)
+        channel = payload["channel"]
+        if channel.startswith(("U", "W")):
+            opened = await self._call(flight, "conversations.open", {"users": channel})
+            if isinstance(opened, GiveUp) and opened.error in OPEN_NOTHING_THERE:
+                return None  # no DM can exist with them; the post is refused the same way
+            if not isinstance(opened, Delivered):
+                return self._lookup_unclear(row, "conversations.open", opened)
+            channel = ((opened.data.get("channel") or {}).get("id")) or channel
         try:
-            found = await delivery.find_posted(client, payload, row.first_attempt_at or row.created_at)
-        except SlackApiError as exc:
-            outcome = delivery.classify_api_error(exc) if exc.response.get("error") != "not_in_channel" else None
-            if isinstance(outcome, RetryLater):  # Slack is struggling: wait rather than risk a duplicate
-                log.warning("outbox row %s: history search failed (%s); will retry", row.id, outcome.error)
-                return RetryLater(error=f"history search: {outcome.error}", maybe_sent=True,
-                                  retry_after=outcome.retry_after)
-            # A conversation we cannot read (unknown channel, not a member) holds no post of ours;
-            # a missing scope cannot be waited out: post, accepting the small risk.
-            log.warning("outbox row %s: history search refused (%s); posting", row.id, exc.response.get("error"))
+            page = await self._call(flight, method, lookup.page_args(channel, payload, window, row.lookup_mark))
+        except NotInChannel:
+            # A public channel the bot is not (or no longer) in: join so it can look, then look again.
+            joined = await self._join(flight, channel)
+            if isinstance(joined, RetryLater):
+                return self._lookup_unclear(row, "conversations.join", joined)
+            if isinstance(joined, GiveUp):
+                return joined  # not in the channel and cannot join: a post would be refused too
+            return RetryLater(error="joined the channel to look for an earlier post", maybe_sent=None,
+                              retry_after=lookup.NEXT_PAGE_AFTER_SECONDS, count_attempt=False)
+        if isinstance(page, GiveUp) and page.error in LOOKUP_NOTHING_THERE:
+            log.info("outbox row %s: %s says %s; nothing of ours is there", row.id, method, page.error)
             return None
-        except Exception as exc:  # network trouble: cannot tell, so wait
-            log.warning("outbox row %s: could not search history (%s); will retry", row.id, exc)
-            return RetryLater(error=f"history search failed: {type(exc).__name__}", maybe_sent=True)
-        if found is not None:
-            log.info("outbox row %s was already posted as ts=%s; not posting again", row.id, found.ts)
-        return found
+        if not isinstance(page, Delivered):
+            return self._lookup_unclear(row, method, page)
+        result = lookup.read_page(page.data, delivery.row_tag_value(row.id, row.created_at), payload)
+        if isinstance(result, lookup.Found):
+            log.info("outbox row %s was already posted as ts=%s; not posting again", row.id, result.ts)
+            return Delivered(channel=channel, ts=result.ts)
+        if isinstance(result, lookup.MoreToSee):
+            return RetryLater(error="looked for an earlier post; more history to read", maybe_sent=None,
+                              retry_after=lookup.NEXT_PAGE_AFTER_SECONDS, count_attempt=False,
+                              lookup_mark=result.mark)
+        return None
+
+    def _lookup_unclear(self, row: OutboxMessage, method: str, outcome: Outcome) -> Outcome:
+        """A lookup call that did not answer. The row's maybe_sent stays as it is."""
+        if isinstance(outcome, GiveUp) and outcome.error in LOOKUP_REFUSALS_FOR_GOOD:
+            return GiveUp(error=outcome.error)
+        if isinstance(outcome, RetryLater):
+            log.warning("outbox row %s: %s failed (%s); looking again later", row.id, method, outcome.error)
+            return RetryLater(error=f"{method}: {outcome.error}", maybe_sent=None, retry_after=outcome.retry_after,
+                              limited_method=outcome.limited_method, count_attempt=outcome.count_attempt)
+        error = outcome.error if isinstance(outcome, GiveUp) else "unexpected answer"
+        log.warning("outbox row %s: %s refused (%s); not posting while unsure", row.id, method, error)
+        return RetryLater(error=f"{method} refused: {error}", maybe_sent=None)
+
+    async def _paused_until(self, team_id: str, method: str, now: datetime) -> datetime | None:
+        async with self.db.read() as session:
+            held = await outbox_rows.throttles(session, [outbox_rows.method_key(team_id, method)])
+        throttle = held.get(outbox_rows.method_key(team_id, method))
+        return throttle.ready_at if throttle is not None and throttle.ready_at > now else None
 
     async def _resolved_payload(self, row: OutboxMessage) -> dict | GiveUp:
-        """Fill in the ts (and real channel) of the message this row refers to."""
+        """Fill in the ts (and real channel) of the message this row refers to by key."""
         payload = dict(row.payload)
-        if row.ref_id is None:
+        if row.ref_key is None:
             return payload
         async with self.db.read() as session:
-            ref = await outbox_rows.get(session, row.ref_id)
-        if ref is None or ref.status != OutboxStatus.SENT or not ref.result_ts:
-            return GiveUp(error=f"message {row.ref_id} it refers to was never posted")
-        payload[row.ref_field or "ts"] = ref.result_ts
-        if ref.result_channel:
-            payload["channel"] = ref.result_channel
+            posted = await slack_messages.get(session, row.team_id, row.ref_key)
+        if posted is None:
+            return GiveUp(error=f"message {row.ref_key} it refers to was never posted", tell_requester=False)
+        payload[row.ref_field or "ts"] = posted.ts
+        payload["channel"] = posted.channel
         return payload
 
-    async def _settle(self, row: OutboxMessage, outcome: Outcome) -> None:
+    # -- settling ----------------------------------------------------------------
+
+    async def _settle(self, flight: Flight, outcome: Outcome) -> None:
+        """Record the outcome, if this claim still holds the row."""
+        row, fence = flight.row, flight.fence
         now = self.clock.now()
         async with self.db.transaction() as session:
             if isinstance(outcome, Delivered):
-                held = await outbox_rows.mark_sent(session, row_id=row.id, owner=self.owner,
+                held = await outbox_rows.mark_sent(session, row_id=row.id, fence=fence,
                                                    channel=outcome.channel, ts=outcome.ts, now=now)
+                if held and row.message_key and outcome.channel and outcome.ts:
+                    await slack_messages.record(session, team_id=row.team_id, key=row.message_key,
+                                                channel=outcome.channel, ts=outcome.ts, now=now)
                 if row.method in PACED_METHODS:
                     await self._pace(session, [row.lane], now, None)
             elif isinstance(outcome, RetryLater) and outcome.retry_after is not None:
                 held = await outbox_rows.reschedule(
-                    session, row_id=row.id, owner=self.owner, error=outcome.error, maybe_sent=False,
-                    at=now + timedelta(seconds=outcome.retry_after), count_attempt=False)
-                await self._pace(session, [row.lane, outbox_rows.method_key(row.team_id, row.method)],
-                                 now, outcome.retry_after)
+                    session, row_id=row.id, fence=fence, error=outcome.error, maybe_sent=outcome.maybe_sent,
+                    at=now + timedelta(seconds=outcome.retry_after), count_attempt=outcome.count_attempt,
+                    lookup_mark=outcome.lookup_mark)
+                if outcome.limited_method is not None:
+                    # Only the method Slack limited waits: a 429 on conversations.history must not hold
+                    # back chat.postMessage.
+                    await self._pace(session, [outbox_rows.method_key(row.team_id, outcome.limited_method)],
+                                     now, outcome.retry_after)
             elif isinstance(outcome, RetryLater) and now - (row.first_attempt_at or now) < GIVE_UP_AFTER:
+                at = now + timedelta(seconds=backoff_seconds(row.attempts))
+                if outcome.unanswered and flight.post_started_at is not None:
+                    # Slack may still act on the post: look for it only once its call has surely ended.
+                    at = max(at, flight.post_started_at + timedelta(seconds=self.call_timeout))
                 held = await outbox_rows.reschedule(
-                    session, row_id=row.id, owner=self.owner, error=outcome.error, maybe_sent=outcome.maybe_sent,
-                    at=now + timedelta(seconds=backoff_seconds(row.attempts)))
+                    session, row_id=row.id, fence=fence, error=outcome.error, maybe_sent=outcome.maybe_sent,
+                    at=at, count_attempt=outcome.count_attempt, lookup_mark=outcome.lookup_mark)
             else:
-                held = await outbox_rows.mark_failed(session, row_id=row.id, owner=self.owner, error=outcome.error)
+                held = await outbox_rows.mark_failed(session, row_id=row.id, fence=fence, error=outcome.error)
+                gave_up = isinstance(outcome, RetryLater)
+                if held and (gave_up or outcome.tell_requester):
+                    await notices.tell_requester(session, row, outcome.error, now, gave_up=gave_up)
         if not held:
             log.warning("outbox row %s: lease lost before settling (another worker took it over)", row.id)
 

@@ -47,7 +47,8 @@ async def create_project(services: Services, caller: Caller, channel_id: str, na
             await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
                                action="project.created", now=now, name=name, slug=slug, channel=channel_id)
             announcement = project_views.created_announcement(project, services.settings.slash_command)
-            await services.outbox.post(session, caller.team_id, channel_id, announcement)
+            await services.outbox.post(session, caller.team_id, channel_id, announcement,
+                                       key=f"project:{project.id}:created", requested_by=caller.user_id)
     except IntegrityError:
         # Someone created one in this channel (or with this name) a moment ago.
         async with services.db.read() as session:
@@ -81,4 +82,5 @@ async def archive_project(services: Services, caller: Caller, project: Project) 
                            action="project.archived", now=now)
         await services.outbox.post(session, caller.team_id, project.channel_id,
                                    project_views.archived_announcement(project, caller.user_id,
-                                                                       services.settings.slash_command))
+                                                                       services.settings.slash_command),
+                                   key=f"project:{project.id}:archived", requested_by=caller.user_id)

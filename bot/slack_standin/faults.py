@@ -77,8 +77,8 @@ class FaultBook:
             raise ValueError("times must be >= 1")
         self._faults.setdefault(method, deque()).extend([fault] * times)
 
-    def add_hold(self, method: str) -> Hold:
-        hold = Hold(method)
+    def add_hold(self, method: str, *, before_apply: bool = False) -> Hold:
+        hold = Hold(method, before_apply=before_apply)
         self._holds.setdefault(method, deque()).append(hold)
         return hold
 

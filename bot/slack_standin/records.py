@@ -47,18 +47,29 @@ class RecordedCall:
 
 
 class Hold:
-    """Withholds one call's HTTP answer after the call has been applied.
+    """Withholds one call until ``release()``.
 
-    Simulates "Slack accepted the post, then the bot died before reading the answer":
-    wait on ``reached``, then cancel the client or call ``release()``.
+    By default the call is applied first and only its HTTP answer is withheld: "Slack accepted the
+    post, then the bot died before reading the answer". With ``before_apply`` nothing happens until
+    release: "the request is on its way, Slack has not acted on it yet"; ``drop()`` then lets it go
+    without applying it (Slack never acted on it; the client, if still waiting, gets a 503).
+    Wait on ``reached``, then cancel the client, ``release()`` or ``drop()``.
     """
 
-    def __init__(self, method: str) -> None:
+    def __init__(self, method: str, *, before_apply: bool = False) -> None:
         self.method = method
+        self.before_apply = before_apply
         self.reached = asyncio.Event()
         self._released = asyncio.Event()
+        self.dropped = False
 
     def release(self) -> None:
+        self._released.set()
+
+    def drop(self) -> None:
+        if not self.before_apply:
+            raise ValueError("only a hold before applying can drop its call; this one was applied already")
+        self.dropped = True
         self._released.set()
 
     @property
@@ -69,4 +80,5 @@ class Hold:
         await self._released.wait()
 
     def __repr__(self) -> str:
-        return f"Hold(method={self.method!r}, reached={self.reached.is_set()}, released={self.released})"
+        return (f"Hold(method={self.method!r}, before_apply={self.before_apply}, reached={self.reached.is_set()}, "
+                f"released={self.released}, dropped={self.dropped})")

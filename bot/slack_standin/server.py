@@ -83,9 +83,14 @@ class SlackStandIn:
         """Drop every queued fault (e.g. after ``fail("*", times=10_000)`` played an outage)."""
         self._faults.clear_faults()
 
-    def hold(self, method: str) -> Hold:
-        """Apply the next call to ``method`` but withhold its answer until ``release()``."""
-        return self._faults.add_hold(method)
+    def hold(self, method: str, *, before_apply: bool = False) -> Hold:
+        """Withhold the next call to ``method`` until ``release()``: its answer only (the call is applied
+        at once), or with ``before_apply`` the whole call (applied on release, or never after ``drop()``)."""
+        return self._faults.add_hold(method, before_apply=before_apply)
+
+    def archive_channel(self, channel_id: str) -> None:
+        """Archive a channel: Slack then refuses posts to it with ``is_archived``."""
+        self._ws.resolve_channel(channel_id, auto_create=True).is_archived = True
 
     def listen(self, callback: Callable[[RecordedCall], None]) -> None:
         self._listeners.append(callback)
@@ -162,8 +167,17 @@ class SlackStandIn:
     # -- request handling -------------------------------------------------
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        at = self._clock()
         parsed = await parse_request(request)
+        hold = self._faults.take_hold(method)
+        if hold is not None and hold.before_apply:
+            hold.reached.set()
+            await hold.wait_released()
+            if hold.dropped:
+                canned = make_fault(503, None, None).answer()
+                self._record(RecordedCall(method, parsed.args, parsed.token, canned.status, canned.recorded,
+                                          self._clock()))
+                return web.Response(status=canned.status, text=canned.body, content_type=canned.content_type)
+        at = self._clock()
         fault = self._faults.take_fault(method)
         if fault is not None:
             canned = fault.answer()
@@ -175,8 +189,7 @@ class SlackStandIn:
             body = answer(self._ws, method, parsed, _base_url(request))
             response = web.json_response(body)
             self._record(RecordedCall(method, parsed.args, parsed.token, 200, body, at))
-        hold = self._faults.take_hold(method)
-        if hold is not None:
+        if hold is not None and not hold.before_apply:
             hold.reached.set()
             await hold.wait_released()
         return response

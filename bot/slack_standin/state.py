@@ -39,6 +39,7 @@ class Channel:
     is_mpim: bool = False
     user: str | None = None  # the other party of an IM
     members: list[str] = field(default_factory=list)
+    is_archived: bool = False
 
 
 @dataclass
@@ -177,10 +178,11 @@ class Workspace:
         raise SlackError("channel_not_found")
 
     def require_postable(self, channel: Channel) -> None:
-        """Slack hides private channels the bot is not in, and refuses public ones."""
-        if channel.is_member:
-            return
-        raise SlackError("channel_not_found" if channel.is_private else "not_in_channel")
+        """Slack hides private channels the bot is not in, refuses public ones, and archived ones."""
+        if not channel.is_member:
+            raise SlackError("channel_not_found" if channel.is_private else "not_in_channel")
+        if channel.is_archived:
+            raise SlackError("is_archived")
 
     def channel_info(self, channel: Channel) -> dict[str, Any]:
         info: dict[str, Any] = {
@@ -189,7 +191,7 @@ class Workspace:
             "is_im": channel.is_im,
             "is_mpim": channel.is_mpim,
             "is_private": channel.is_private,
-            "is_archived": False,
+            "is_archived": channel.is_archived,
             "context_team_id": self.identity.team_id,
         }
         if channel.is_im:

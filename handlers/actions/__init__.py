@@ -31,6 +31,7 @@ def register(app: AsyncApp, services: Services) -> None:
         except UserError as exc:
             async with services.db.transaction() as session:
                 await services.outbox.ephemeral(session, team_id, channel_id, user_id,
-                                                replies.error(exc.message, slash=services.settings.slash_command))
+                                                replies.error(exc.message, slash=services.settings.slash_command),
+                                                requested_by=user_id)
 
     app.action(ActionId.OPEN_CREATE_PROJECT)(open_create_project)

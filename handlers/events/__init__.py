@@ -31,12 +31,12 @@ def register(app: AsyncApp, services: Services) -> None:
                 if project is None:
                     await services.outbox.post(session, team_id, channel_id,
                                                project_views.intro_message(services.settings.slash_command),
-                                               dedupe_key=dedupe_key)
+                                               dedupe_key=dedupe_key, requested_by=event.get("inviter"))
             elif project is not None:
                 await services.outbox.ephemeral(session, team_id, channel_id, user_id,
                                                 project_views.welcome_ephemeral(project, services.clock.now(),
                                                                                 services.settings.slash_command),
-                                                dedupe_key=dedupe_key)
+                                                dedupe_key=dedupe_key, requested_by=user_id)
 
     app.event("app_home_opened")(app_home_opened)
     app.event("member_joined_channel")(member_joined_channel)

@@ -1,4 +1,4 @@
-"""Outbox rows: insert, claim with a lease, settle, and pacing state."""
+"""Outbox rows: insert, claim with a fenced lease, renew, settle, and pacing state."""
 
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ OPEN_STATUSES = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 async def insert(session: AsyncSession, row: OutboxMessage) -> OutboxMessage | None:
-    """Store a call. A row whose dedupe_key exists already is dropped (returns None);
-    a replace_key marks older pending rows with that key superseded."""
+    """Store a call. A row whose dedupe_key, or whose (team, message_key), exists already is dropped
+    (returns None); a replace_key marks older pending rows with that key superseded."""
     if row.replace_key is not None:
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.replace_key == row.replace_key, OutboxMessage.status == OutboxStatus.PENDING)
             .values(status=OutboxStatus.SUPERSEDED)
         )
-    if row.dedupe_key is None:
+    if row.dedupe_key is None and row.message_key is None:
         session.add(row)
         await session.flush()
         return row
@@ -32,7 +32,7 @@ async def insert(session: AsyncSession, row: OutboxMessage) -> OutboxMessage | N
     statement = (
         insert_for(session, OutboxMessage.__table__)
         .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .on_conflict_do_nothing()  # either unique index: the call is stored already
         .returning(OutboxMessage.__table__.c.id)
     )
     new_id = (await session.execute(statement)).scalar_one_or_none()
@@ -50,7 +50,8 @@ async def claim(
     session: AsyncSession, *, owner: str, now: datetime, lease: timedelta, limit: int
 ) -> list[OutboxMessage]:
     """Take up to `limit` rows that are due, each the oldest open row of its lane, in unthrottled
-    lanes. Rows whose lease ran out (their worker died) are taken over and flagged maybe_sent."""
+    lanes. Rows whose lease ran out (their worker died or stalled) are taken over. Every claim gives
+    the row a new fencing token: whoever held it before can no longer call Slack for it or settle it."""
     row = OutboxMessage.__table__
     earlier = aliased(OutboxMessage.__table__)
     referred = aliased(OutboxMessage.__table__)
@@ -66,7 +67,8 @@ async def claim(
                 earlier.c.lane == row.c.lane, earlier.c.id < row.c.id, earlier.c.status.in_(OPEN_STATUSES)
             ),
             # an update or thread reply waits for the message it refers to
-            ~exists().where(referred.c.id == row.c.ref_id, referred.c.status.in_(OPEN_STATUSES)),
+            ~exists().where(referred.c.team_id == row.c.team_id, referred.c.message_key == row.c.ref_key,
+                            referred.c.status.in_(OPEN_STATUSES)),
             ~exists().where(
                 throttle.c.key.in_([row.c.lane, method_key(row.c.team_id, row.c.method)]),
                 throttle.c.ready_at > now,
@@ -83,8 +85,8 @@ async def claim(
             status=OutboxStatus.SENDING,
             lease_owner=owner,
             lease_until=now + lease,
+            fence=OutboxMessage.fence + 1,
             attempts=OutboxMessage.attempts + 1,
-            maybe_sent=case((OutboxMessage.status == OutboxStatus.SENDING, True), else_=OutboxMessage.maybe_sent),
             first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, now),
         )
         .returning(OutboxMessage)
@@ -95,53 +97,99 @@ async def claim(
     return rows
 
 
-def _held_by(owner: str, row_id: int):
+def _held(row_id: int, fence: int):
+    """The row is still in flight under this claim (nobody took it over since)."""
     return and_(
         OutboxMessage.id == row_id,
         OutboxMessage.status == OutboxStatus.SENDING,
-        OutboxMessage.lease_owner == owner,
+        OutboxMessage.fence == fence,
     )
 
 
-async def mark_sent(session: AsyncSession, *, row_id: int, owner: str, channel: str | None,
+async def hold_for_call(session: AsyncSession, *, row_id: int, fence: int, now: datetime, lease: timedelta,
+                        need: timedelta, posting: bool = False) -> bool:
+    """Right before a Slack call: True when this claim still holds the row and its lease runs at least
+    `need` longer (renewed to `now + lease` when it would not). With `posting`, the row is marked as
+    possibly sent from this moment, so whoever handles it next looks for the post first."""
+    values: dict = {
+        "lease_until": case((OutboxMessage.lease_until < now + need, now + lease), else_=OutboxMessage.lease_until),
+    }
+    if posting:
+        values.update(maybe_sent=True, post_started_at=now, lookup_mark=None)
+    result = await session.execute(
+        update(OutboxMessage).where(_held(row_id, fence)).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def lease_end(session: AsyncSession, *, row_id: int, fence: int) -> datetime | None:
+    """When this claim's lease runs out; None when the row is no longer held under it."""
+    return (await session.execute(select(OutboxMessage.lease_until).where(_held(row_id, fence)))).scalar_one_or_none()
+
+
+async def renew(session: AsyncSession, *, held: Sequence[tuple[int, int]], until: datetime) -> set[int]:
+    """Extend the leases of rows still held under these (id, fence) claims; returns the ids renewed."""
+    renewed = set()
+    for row_id, fence in held:
+        result = await session.execute(
+            update(OutboxMessage).where(_held(row_id, fence)).values(lease_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            renewed.add(row_id)
+    return renewed
+
+
+async def mark_sent(session: AsyncSession, *, row_id: int, fence: int, channel: str | None,
                     ts: str | None, now: datetime) -> bool:
     result = await session.execute(
         update(OutboxMessage)
-        .where(_held_by(owner, row_id))
+        .where(_held(row_id, fence))
         .values(status=OutboxStatus.SENT, result_channel=channel, result_ts=ts, sent_at=now,
-                lease_owner=None, lease_until=None, last_error=None)
+                lease_owner=None, lease_until=None, last_error=None, lookup_mark=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 
 
-async def reschedule(session: AsyncSession, *, row_id: int, owner: str, at: datetime, error: str,
-                     maybe_sent: bool, count_attempt: bool = True) -> bool:
+async def reschedule(session: AsyncSession, *, row_id: int, fence: int, at: datetime, error: str,
+                     maybe_sent: bool | None = None, count_attempt: bool = True,
+                     lookup_mark: str | None = None) -> bool:
+    """Back to pending until `at`. `maybe_sent` None keeps what the row says; `lookup_mark` records
+    where an unfinished "already posted?" lookup stopped."""
     values = dict(status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error[:500],
                   lease_owner=None, lease_until=None)
-    if maybe_sent:
-        values["maybe_sent"] = True
+    if maybe_sent is not None:
+        values["maybe_sent"] = maybe_sent
+    if lookup_mark is not None:
+        values["lookup_mark"] = lookup_mark
     if not count_attempt:
         values["attempts"] = OutboxMessage.attempts - 1
     result = await session.execute(
-        update(OutboxMessage).where(_held_by(owner, row_id)).values(**values)
+        update(OutboxMessage).where(_held(row_id, fence)).values(**values)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 
 
-async def mark_failed(session: AsyncSession, *, row_id: int, owner: str, error: str) -> bool:
+async def mark_failed(session: AsyncSession, *, row_id: int, fence: int, error: str) -> bool:
     result = await session.execute(
         update(OutboxMessage)
-        .where(_held_by(owner, row_id))
+        .where(_held(row_id, fence))
         .values(status=OutboxStatus.FAILED, last_error=error[:500], lease_owner=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 
 
-async def get(session: AsyncSession, row_id: int) -> OutboxMessage | None:
-    return await session.get(OutboxMessage, row_id, populate_existing=True)
+async def post_channel(session: AsyncSession, team_id: str, message_key: str) -> str | None:
+    """The conversation the post with this key was (or will be) sent to, while its row exists."""
+    payload = (await session.execute(
+        select(OutboxMessage.payload).where(OutboxMessage.team_id == team_id,
+                                            OutboxMessage.message_key == message_key)
+    )).scalar_one_or_none()
+    return payload["channel"] if payload else None
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
@@ -174,15 +222,11 @@ async def next_moment(session: AsyncSession, now: datetime) -> datetime | None:
 
 
 async def purge_settled(session: AsyncSession, *, before: datetime) -> int:
-    """Forget rows settled before `before` that no open row still refers to."""
-    referring = aliased(OutboxMessage.__table__)
+    """Forget rows settled before `before`. Messages posted under a key stay reachable through
+    slack_message, so an open update or reply never needs an old row."""
     result = await session.execute(
         delete(OutboxMessage)
-        .where(
-            OutboxMessage.status.not_in(OPEN_STATUSES),
-            OutboxMessage.created_at < before,
-            ~exists().where(referring.c.ref_id == OutboxMessage.id, referring.c.status.in_(OPEN_STATUSES)),
-        )
+        .where(OutboxMessage.status.not_in(OPEN_STATUSES), OutboxMessage.created_at < before)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

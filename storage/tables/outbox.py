@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, text
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -30,6 +30,9 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_open_due", "next_attempt_at", sqlite_where=OPEN, postgresql_where=OPEN),
         Index("ix_outbox_replace_key", "replace_key"),
         Index("uq_outbox_dedupe_key", "dedupe_key", unique=True),
+        # One post per message key: updates and replies find their message by it.
+        Index("uq_outbox_message_key", "team_id", "message_key", unique=True),
+        Index("ix_outbox_ref_key", "team_id", "ref_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -43,15 +46,25 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
-    # An earlier attempt may have reached Slack (timeout, 5xx, worker died mid-call):
-    # look for the message before posting again.
+    # Fencing token: raised by every claim. A worker acts on a row (each Slack call, renewal, settling)
+    # only while the row still carries the token it claimed it with.
+    fence: int = Field(default=0)
+    # A post attempt may have reached Slack (timeout, 5xx, worker died mid-call): look for the
+    # message before posting again.
     maybe_sent: bool = Field(default=False)
     first_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
-    # This call needs the ts of an earlier row's message (an update, or a reply in its thread).
-    ref_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("outbox.id", ondelete="SET NULL"), nullable=True)
-    )
+    # When the latest post attempt started: the "already posted?" lookup searches around it.
+    post_started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # Where an unfinished lookup stopped (a message ts), so the next attempt goes on from there.
+    lookup_mark: str | None = Field(default=None, max_length=32)
+    # A post may name its message with a key (e.g. "project:12:created"); once sent, the key's
+    # (channel, ts) is kept in slack_message, beyond this row's life.
+    message_key: str | None = Field(default=None, max_length=160)
+    # An update or thread reply names the message it needs by its key; ref_field is where its ts goes.
+    ref_key: str | None = Field(default=None, max_length=160)
     ref_field: str | None = Field(default=None, max_length=16)
+    # The Slack user whose action caused this call: told when it fails for good.
+    requested_by: str | None = Field(default=None, max_length=32)
     replace_key: str | None = Field(default=None, max_length=191)
     dedupe_key: str | None = Field(default=None, max_length=191)
     result_channel: str | None = Field(default=None, max_length=32)

@@ -24,13 +24,13 @@ async def test_old_settled_outbox_rows_are_purged_and_open_ones_kept(runtime, st
     assert 'crisp_job_runs_total{job="outbox.purge",outcome="ok"} 1.0' in runtime.metrics.exposition().decode()
 
 
-async def test_a_row_an_open_update_still_needs_is_kept(runtime, standin, clock, drain):
+async def test_an_open_update_outlives_the_purge_of_its_post(runtime, standin, clock, drain):
     async with runtime.db.transaction() as session:
-        post = await runtime.outbox.post(session, "T0CRISP", "C0A", {"text": "v1"})
+        await runtime.outbox.post(session, "T0CRISP", "C0A", {"text": "v1"}, key="status:1")
     await drain()
     clock.advance(days=8)
     async with runtime.db.transaction() as session:
-        await runtime.outbox.update(session, "T0CRISP", post, {"text": "v2"})
+        await runtime.outbox.update(session, "T0CRISP", "status:1", {"text": "v2"})
     await run_job(runtime.services, "outbox.purge", JOBS["outbox.purge"][0])
     await drain()
     assert [m["text"] for m in standin.messages("C0A")] == ["v2"]

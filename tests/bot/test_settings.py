@@ -114,3 +114,16 @@ def test_settings_is_the_only_place_variables_are_named():
         "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_api_url", "database_url", "host",
         "port", "alert_token", "alert_hmac_secret", "alert_channel", "crisp_admins", "default_timezone",
         "scheduler_enabled", "slash_command"}
+
+
+def test_the_outbox_lease_must_outlast_the_worst_case_send(monkeypatch):
+    monkeypatch.delenv("OUTBOX_LEASE_SECONDS", raising=False)
+    monkeypatch.delenv("OUTBOX_TIMEOUT_SECONDS", raising=False)
+    assert (load_settings().outbox_lease_seconds, load_settings().outbox_timeout_seconds) == (60.0, 15.0)
+    monkeypatch.setenv("OUTBOX_LEASE_SECONDS", "45")
+    with pytest.raises(SettingsError) as short:
+        load_settings()
+    assert str(short.value).startswith("OUTBOX_LEASE_SECONDS (45) must exceed 3 × OUTBOX_TIMEOUT_SECONDS = 45")
+    assert "\n" not in str(short.value)
+    monkeypatch.setenv("OUTBOX_TIMEOUT_SECONDS", "10")
+    assert load_settings().outbox_lease_seconds == 45.0

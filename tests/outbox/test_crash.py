@@ -20,10 +20,11 @@ class WorkerProcess:
     """A worker with its own engine and HTTP session, as a separate process would have."""
 
     def __init__(self, database_url: str, api_url: str, clock: FakeClock, *, lease_seconds: float = 60,
-                 timeout: float = 15):
+                 timeout: float = 15, heartbeat_seconds: float | None = None):
         self.db = Database(database_url)
         self.slack = SlackClients(BOT_TOKEN, api_url, outbox_timeout=timeout)
-        self.worker = OutboxWorker(self.db, self.slack.for_team, clock, Metrics(), lease_seconds=lease_seconds)
+        self.worker = OutboxWorker(self.db, self.slack.for_team, clock, Metrics(), lease_seconds=lease_seconds,
+                                   call_timeout=timeout, heartbeat_seconds=heartbeat_seconds)
 
     async def close(self) -> None:
         await self.slack.close()
@@ -106,8 +107,10 @@ async def test_workers_sharing_a_database_send_each_row_once_and_in_order(runtim
 async def test_a_late_worker_cannot_settle_a_row_taken_over_by_another(runtime, standin, clock, database_url):
     await enqueue(runtime, ("C0A", "slow"))
     hold = standin.hold("chat.postMessage")
-    slow = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=5)
-    fast = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=5)
+    # A lease that outlasts the calls (as settings insist), so the takeover comes after the held call
+    # has timed out from the slow worker's point of view.
+    slow = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=5, timeout=1)
+    fast = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=5, timeout=1)
     try:
         slow_pass = asyncio.create_task(slow.worker.run_once())
         await asyncio.wait_for(hold.reached.wait(), 5)
@@ -126,8 +129,8 @@ async def test_a_late_worker_cannot_settle_a_row_taken_over_by_another(runtime, 
 async def test_a_thread_reply_accepted_before_the_worker_died_is_found_in_its_thread(runtime, standin, clock,
                                                                                     database_url):
     async with runtime.db.transaction() as session:
-        parent = await runtime.outbox.post(session, "T0CRISP", "C0ALERTS", {"text": "drift detected"})
-        await runtime.outbox.post(session, "T0CRISP", "C0ALERTS", {"text": "resolved"}, thread_of=parent)
+        await runtime.outbox.post(session, "T0CRISP", "C0ALERTS", {"text": "drift detected"}, key="drift:1")
+        await runtime.outbox.post(session, "T0CRISP", "C0ALERTS", {"text": "resolved"}, thread_of="drift:1")
     await runtime.worker.run_once()  # the parent goes out
     hold = standin.hold("chat.postMessage")
     doomed = WorkerProcess(database_url, standin.base_url, clock)

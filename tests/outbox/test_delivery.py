@@ -85,10 +85,11 @@ async def test_a_failing_head_holds_its_channel_back_but_not_others(runtime, sta
 
 async def test_an_update_uses_the_ts_of_its_post_and_only_the_newest_edit_is_sent(runtime, standin, drain):
     async with runtime.db.transaction() as session:
-        post = await runtime.outbox.post(session, TEAM, "C0ALERTS", {"text": "firing (1)"})
+        await runtime.outbox.post(session, TEAM, "C0ALERTS", {"text": "firing (1)"}, key="alert-group:1")
         for n in (2, 3, 4):
-            await runtime.outbox.update(session, TEAM, post, {"text": f"firing ({n})"})
-        reply = await runtime.outbox.post(session, TEAM, "C0ALERTS", {"text": "details"}, thread_of=post)
+            await runtime.outbox.update(session, TEAM, "alert-group:1", {"text": f"firing ({n})"})
+        reply = await runtime.outbox.post(session, TEAM, "C0ALERTS", {"text": "details"},
+                                          thread_of="alert-group:1")
     await drain()
     [posted, threaded] = standin.calls_to("chat.postMessage")
     updates = standin.calls_to("chat.update")
@@ -104,8 +105,8 @@ async def test_an_update_uses_the_ts_of_its_post_and_only_the_newest_edit_is_sen
 
 async def test_a_dm_by_user_id_can_be_edited_later(runtime, standin, drain):
     async with runtime.db.transaction() as session:
-        dm = await runtime.outbox.post(session, TEAM, "U0ALICE", {"text": "check-in time"})
-        await runtime.outbox.update(session, TEAM, dm, {"text": "check-in done"})
+        await runtime.outbox.post(session, TEAM, "U0ALICE", {"text": "check-in time"}, key="check-in:alice:1")
+        await runtime.outbox.update(session, TEAM, "check-in:alice:1", {"text": "check-in done"})
     await drain()
     dm_channel = standin.dm_channel_for("U0ALICE")
     assert posted_texts(standin, dm_channel) == ["check-in done"]
@@ -152,8 +153,8 @@ async def test_blocks_slack_rejects_fail_the_row_with_slacks_error(runtime, stan
 async def test_an_update_of_a_failed_post_fails_too(runtime, standin, drain):
     standin.add_channel("C0SECRET", "secret", is_private=True, bot_is_member=False)
     async with runtime.db.transaction() as session:
-        post = await runtime.outbox.post(session, TEAM, "C0SECRET", {"text": "x"})
-        await runtime.outbox.update(session, TEAM, post, {"text": "y"})
+        await runtime.outbox.post(session, TEAM, "C0SECRET", {"text": "x"}, key="secret:1")
+        await runtime.outbox.update(session, TEAM, "secret:1", {"text": "y"})
     await drain()
     rows = await all_rows(runtime)
     assert [r.status for r in rows] == [OutboxStatus.FAILED, OutboxStatus.FAILED]

@@ -33,7 +33,10 @@ async def start_bot(database_url: str, api_url: str, port: int) -> asyncio.subpr
         **os.environ,
         "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": api_url, "HOST": "127.0.0.1", "PORT": str(port), "SCHEDULER_ENABLED": "false",
-        "OUTBOX_LEASE_SECONDS": "1", "LOG_FORMAT": "json", "CRISP_ADMINS": "U0ADMIN",
+        # A short lease so the restarted bot takes the held row over quickly; it must still outlast a
+        # send (3 calls of OUTBOX_TIMEOUT_SECONDS), as settings insist.
+        "OUTBOX_LEASE_SECONDS": "1", "OUTBOX_TIMEOUT_SECONDS": "0.3",
+        "LOG_FORMAT": "json", "CRISP_ADMINS": "U0ADMIN",
     }
     env.pop("SLACK_APP_TOKEN", None)
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", cwd=REPO, env=env,
@@ -58,6 +61,25 @@ async def wait_for(condition, timeout: float = 20.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("timed out")
         await asyncio.sleep(0.05)
+
+
+async def wait_until_outbox_settled(database_url: str, timeout: float = 20.0) -> None:
+    from storage.db import Database
+    from storage.queries import outbox as outbox_rows
+
+    db = Database(database_url)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            async with db.session() as session:
+                counts = await outbox_rows.count_by_status(session)
+            if not counts.get("pending") and not counts.get("sending"):
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"outbox still busy: {counts}")
+            await asyncio.sleep(0.05)
+    finally:
+        await db.dispose()
 
 
 @pytest.fixture
@@ -91,7 +113,7 @@ async def test_killed_mid_way_then_restarted_delivers_the_rest_exactly_once(data
 
         bot = await start_bot(database_url, standin.base_url, port)
         await wait_for(lambda: len({c.args["channel"] for c in standin.calls_to("chat.postMessage")}) == PROJECTS)
-        await asyncio.sleep(1.5)  # past a lease: anything left would have been re-sent by now
+        await wait_until_outbox_settled(database_url)  # nothing left that could still be sent
     finally:
         await client.close()
         if bot.returncode is None:

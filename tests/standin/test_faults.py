@@ -114,3 +114,45 @@ async def test_listen_sees_every_call_in_order(standin: SlackStandIn, client: As
     await client.chat_postMessage(channel="C0L", text="x")
     assert [(c.method, c.status) for c in seen] == [("auth.test", 500), ("chat.postMessage", 200)]
     assert seen == standin.calls
+
+
+async def test_hold_before_apply_acts_only_on_release(standin: SlackStandIn, client: AsyncWebClient) -> None:
+    hold = standin.hold("chat.postMessage", before_apply=True)
+    task = asyncio.create_task(client.chat_postMessage(channel="C0HOLD", text="in transit"))
+    await asyncio.wait_for(hold.reached.wait(), 2)
+    assert standin.messages("C0HOLD") == []  # Slack has not acted on it yet
+    assert standin.calls_to("chat.postMessage", include_failed=True) == []
+    hold.release()
+    answer = await asyncio.wait_for(task, 2)
+    assert [m["text"] for m in standin.messages("C0HOLD")] == ["in transit"]
+    assert answer["ts"] == standin.messages("C0HOLD")[0]["ts"]
+
+
+async def test_a_call_held_before_apply_is_applied_even_if_its_client_left(standin: SlackStandIn,
+                                                                          client: AsyncWebClient) -> None:
+    """Slack may still act on a request whose sender gave up waiting."""
+    hold = standin.hold("chat.postMessage", before_apply=True)
+    task = asyncio.create_task(client.chat_postMessage(channel="C0HOLD", text="late"))
+    await asyncio.wait_for(hold.reached.wait(), 2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    applied = asyncio.Event()
+    standin.listen(lambda call: applied.set())
+    hold.release()
+    await asyncio.wait_for(applied.wait(), 2)
+    assert [m["text"] for m in standin.messages("C0HOLD")] == ["late"]
+
+
+async def test_a_dropped_call_is_never_applied(standin: SlackStandIn, client: AsyncWebClient) -> None:
+    hold = standin.hold("chat.postMessage", before_apply=True)
+    task = asyncio.create_task(client.chat_postMessage(channel="C0HOLD", text="lost"))
+    await asyncio.wait_for(hold.reached.wait(), 2)
+    hold.drop()
+    with pytest.raises(SlackApiError) as err:
+        await asyncio.wait_for(task, 2)
+    assert err.value.response.status_code == 503
+    assert standin.messages("C0HOLD") == []
+    assert [c.status for c in standin.calls_to("chat.postMessage", include_failed=True)] == [503]
+    with pytest.raises(ValueError):
+        standin.hold("chat.postMessage").drop()  # an applied call cannot be taken back

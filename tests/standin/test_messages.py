@@ -163,3 +163,32 @@ async def test_auth_test_and_users_info(client: AsyncWebClient) -> None:
     with pytest.raises(SlackApiError) as missing:
         await client.users_info(user="U0NOBODY")
     assert missing.value.response["error"] == "user_not_found"
+
+
+async def test_an_archived_channel_refuses_posts_but_can_be_read(standin: SlackStandIn,
+                                                               client: AsyncWebClient) -> None:
+    await client.chat_postMessage(channel="C0OLD", text="before")
+    standin.archive_channel("C0OLD")
+    for call in (client.chat_postMessage(channel="C0OLD", text="after"), client.conversations_join(channel="C0OLD")):
+        with pytest.raises(SlackApiError) as refused:
+            await call
+        assert refused.value.response["error"] == "is_archived"
+    assert (await client.conversations_info(channel="C0OLD"))["channel"]["is_archived"] is True
+    history = await client.conversations_history(channel="C0OLD")
+    assert [m["text"] for m in history["messages"]] == ["before"]
+
+
+async def test_thread_replies_in_a_window_start_with_the_parent(client: AsyncWebClient, clock: FakeClock) -> None:
+    parent = await client.chat_postMessage(channel="C0PROJ", text="parent")
+    stamps = []
+    for n in range(4):
+        clock.now += 1
+        stamps.append((await client.chat_postMessage(channel="C0PROJ", text=f"r{n}", thread_ts=parent["ts"]))["ts"])
+    window = await client.conversations_replies(channel="C0PROJ", ts=parent["ts"], oldest=stamps[0],
+                                                latest=stamps[3])
+    assert [m["text"] for m in window["messages"]] == ["parent", "r1", "r2"]
+    page1 = await client.conversations_replies(channel="C0PROJ", ts=parent["ts"], limit=3)
+    assert [m["text"] for m in page1["messages"]] == ["parent", "r0", "r1"] and page1["has_more"] is True
+    page2 = await client.conversations_replies(channel="C0PROJ", ts=parent["ts"], limit=3,
+                                               cursor=page1["response_metadata"]["next_cursor"])
+    assert [m["text"] for m in page2["messages"]] == ["r2", "r3"] and page2["has_more"] is False

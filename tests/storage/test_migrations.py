@@ -33,7 +33,7 @@ async def test_upgrading_again_changes_nothing(database_url):
         await upgrade_to_head(engine)
         async with engine.connect() as connection:
             tables = await connection.run_sync(lambda sync: sorted(inspect(sync).get_table_names()))
-        assert tables == ["alembic_version", "audit_log", "outbox", "outbox_throttle", "project"]
+        assert tables == ["alembic_version", "audit_log", "outbox", "outbox_throttle", "project", "slack_message"]
     finally:
         await engine.dispose()
 
@@ -46,7 +46,44 @@ async def test_processes_starting_together_on_a_new_database_both_succeed(empty_
         assert await current_revision(engines[0]) == head_revision()
         async with engines[0].connect() as connection:
             tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-        assert {"project", "audit_log", "outbox", "outbox_throttle"} <= tables
+        assert {"project", "audit_log", "outbox", "outbox_throttle", "slack_message"} <= tables
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_links_by_outbox_row_become_message_keys(empty_database_url):
+    """0002: an update waiting on a sent post (linked by ref_id) now finds it by key, beyond the purge."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    def upgrade_to(sync, revision: str) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = sync
+        command.upgrade(config, revision)
+
+    engine = create_engine(empty_database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(upgrade_to, "0001")
+            columns = ("team_id, method, lane, payload, status, attempts, next_attempt_at, maybe_sent, created_at")
+            await connection.execute(text(
+                f"INSERT INTO outbox (id, {columns}, result_channel, result_ts, sent_at) VALUES "
+                "(1, 'T1', 'chat.postMessage', 'T1:C1', '{}', 'sent', 1, '2026-01-05 09:00:00', false, "
+                "'2026-01-05 09:00:00', 'C1', '1767603600.000100', '2026-01-05 09:00:01')"))
+            await connection.execute(text(
+                f"INSERT INTO outbox (id, {columns}, ref_id, ref_field, replace_key) VALUES "
+                "(2, 'T1', 'chat.update', 'T1:C1', '{}', 'pending', 0, '2026-01-05 09:00:00', false, "
+                "'2026-01-05 09:00:00', 1, 'ts', 'update:1')"))
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text(
+                "SELECT id, message_key, ref_key, ref_field, replace_key FROM outbox ORDER BY id"))).all()
+            posted = (await connection.execute(text("SELECT team_id, key, channel, ts FROM slack_message"))).all()
+        assert [tuple(r) for r in rows] == [(1, "outbox:1", None, None, None),
+                                            (2, None, "outbox:1", "ts", "update:T1:outbox:1")]
+        assert [tuple(r) for r in posted] == [("T1", "outbox:1", "C1", "1767603600.000100")]
+    finally:
+        await engine.dispose()

@@ -17,7 +17,7 @@ from bot.console.render_text import mrkdwn_to_text
 from bot.crisp_dm import Phase
 from bot.projects.naming import slugify
 from bot.views import help as help_views
-from bot.views import home, projects, replies, status
+from bot.views import delivery, home, projects, replies, status
 from bot.views.mrkdwn import code, escape
 from storage.tables import Project
 from tests.slack_text import assert_nothing_live, plain_fields
@@ -66,6 +66,9 @@ BUILDERS = {
                                          slash=SLASH),
     replies.unknown: lambda: replies.unknown(HOSTILE, HOSTILE, SLASH, [HOSTILE]),
     replies.busy: lambda: replies.busy(SLASH),
+    # The error comes from Slack and the quoted text is Crisp's own (escaped) fallback line.
+    delivery.failure_notice: lambda: delivery.failure_notice("C1><!here>", "odd_error `<!here>` &lt;", original_text=
+                                                             f"New project: {escape('Ann <!here> *x*')}"),
 }
 # Their results are plain text (Slack shows them as they are): the name must appear raw, not escaped.
 PLAIN_BUILDERS = {
@@ -80,6 +83,7 @@ NOT_BUILDERS = {
                          "section"},
     "bot.views.mrkdwn": {"escape", "code", "user", "channel", "slack_date", "clip", "without_marks", "to_plain"},
     "bot.views.phase_time": {"day_in_phase"},
+    "bot.views.delivery": {"error_code"},
 }
 
 

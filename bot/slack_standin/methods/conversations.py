@@ -67,6 +67,8 @@ def join(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     channel = ws.resolve_channel(args.get("channel"), auto_create=True)
     if channel.is_private or channel.is_im or channel.is_mpim:
         raise SlackError("method_not_supported_for_channel_type")
+    if channel.is_archived:
+        raise SlackError("is_archived")
     answer: dict[str, Any] = {}
     if channel.is_member:
         answer["warning"] = "already_in_channel"
@@ -122,16 +124,21 @@ def replies(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     limit = optional_int(args, "limit", 100)
     limit = 100 if limit < 1 else min(limit, MAX_HISTORY_LIMIT)
     oldest = _ts_arg(args.get("oldest"), Decimal(0), "invalid_ts_oldest")
+    latest = _ts_arg(args.get("latest"), None, "invalid_ts_latest")
     after = _cursor_ts(args.get("cursor"))
     with_metadata = truthy(args.get("include_all_metadata"))
     thread = [m for m in ws.messages.get(channel.id, [])
               if Decimal(m["ts"]) == parent_ts or Decimal(str(m.get("thread_ts") or -1)) == parent_ts]
     if not any(Decimal(m["ts"]) == parent_ts for m in thread):
         raise SlackError("thread_not_found")
-    found = sorted((m for m in thread
-                    if (Decimal(m["ts"]) == parent_ts or Decimal(m["ts"]) > oldest)
-                    and (after is None or Decimal(m["ts"]) > after)),
-                   key=lambda m: Decimal(m["ts"]))
+
+    def wanted(message: dict[str, Any]) -> bool:
+        ts = Decimal(message["ts"])
+        if ts == parent_ts:
+            return after is None  # the first page always starts with the parent
+        return ts > oldest and (latest is None or ts < latest) and (after is None or ts > after)
+
+    found = sorted((m for m in thread if wanted(m)), key=lambda m: Decimal(m["ts"]))
     page = found[:limit]
     answer: dict[str, Any] = {
         "messages": [api_message(m, with_metadata=with_metadata) for m in page],
