@@ -21,6 +21,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.slack_clients import SlackClients
 from bot.web import build_web_app
+from handlers.socket_mode import CheckedSocketModeHandler
 from storage.db import Database
 from storage.migrate import upgrade_to_head
 
@@ -81,7 +82,8 @@ class Runtime:
         if http:
             await self._serve_http()
         if socket_mode:
-            self._socket_handler = AsyncSocketModeHandler(self.bolt_app, settings.slack_app_token.get_secret_value())
+            self._socket_handler = CheckedSocketModeHandler(self.bolt_app, settings.slack_app_token.get_secret_value(),
+                                                            metrics=self.metrics)
             await self._socket_handler.connect_async()
             log.info("connected to Slack over Socket Mode")
 
