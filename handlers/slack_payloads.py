@@ -197,11 +197,14 @@ class _View(_ViewShape):
         """Our modals carry their channel here; it ends up in a VARCHAR(32) like any channel id."""
         try:
             data = json.loads(value) if value.startswith("{") else None
-        except ValueError:
+        except ValueError:  # not ours; the listener treats it as empty
             return value
-        channel = data.get("channel") if isinstance(data, dict) else None
-        if channel not in (None, "") and not (isinstance(channel, str) and SLACK_ID.fullmatch(channel)):
-            raise PydanticCustomError("slack_id", "has a channel that is not a Slack id")
+        except RecursionError:  # would fail the listener's own json.loads the same way
+            raise PydanticCustomError("nested", "is nested too deeply") from None
+        if isinstance(data, dict) and "channel" in data:
+            channel = data["channel"]
+            if not (isinstance(channel, str) and SLACK_ID.fullmatch(channel)):
+                raise PydanticCustomError("slack_id", "has a channel that is not a Slack id")
         return value
 
 
