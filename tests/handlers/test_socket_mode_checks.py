@@ -59,6 +59,9 @@ REFUSED = {
                            "digits"),
     "deep nesting": ("events_api", event({"type": "x", "deep": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
         ]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}), "nested"),
+    "a payload that is a list": ("interactive", [block_action()], "payload"),
+    "a payload that is a number": ("events_api", 5, "payload"),
+    "a payload that is a string": ("slash_commands", "/crisp help", "command: missing"),
 }
 
 
