@@ -245,9 +245,17 @@ class Shortcut(_Interaction):
     trigger_id: Short
 
 
+class BlockSuggestion(_Interaction):
+    """An external select asking for its options."""
+    type: Literal["block_suggestion"]
+    action_id: Short
+    block_id: Short | None = None
+    value: str = ""
+
+
 INTERACTIONS: dict[str, type[_Interaction]] = {
     "block_actions": BlockActions, "view_submission": ViewSubmission, "view_closed": ViewClosed,
-    "shortcut": Shortcut, "message_action": Shortcut,
+    "shortcut": Shortcut, "message_action": Shortcut, "block_suggestion": BlockSuggestion,
 }
 
 

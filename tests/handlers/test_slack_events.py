@@ -285,3 +285,92 @@ async def test_a_newline_in_a_logged_value_stays_on_its_line(slack, clock):
     assert "detail=crisp.open\\n2030-01-01 00:00:00,000 ERROR crisp: forged\\r\\x85\\u2028" in logged
     [warning] = [line for line in lines if "refused" in line]
     assert "b\\nERROR forged" in warning
+
+
+# Shaped like Slack's documented examples, with the fields our listeners do not read.
+TEAM = {"id": "T0CRISP", "domain": "crisp", "enterprise_id": "E0ORG", "enterprise_name": "Org"}
+USER = {"id": "U0ALICE", "username": "alice", "name": "alice", "team_id": "T0CRISP"}
+HOME_VIEW = {"id": "V0HOME", "team_id": "T0CRISP", "type": "home", "blocks": [], "private_metadata": "",
+             "callback_id": "", "state": {"values": {}}, "hash": "1.a", "app_id": "A0CRISP",
+             "app_installed_team_id": "T0CRISP", "bot_id": "B0CRISP", "root_view_id": "V0HOME",
+             "previous_view_id": None, "external_id": "", "title": {"type": "plain_text", "text": "Home"}}
+MODAL = {**HOME_VIEW, "id": "V0MODAL", "type": "modal", "callback_id": "crisp.other",
+         "private_metadata": json.dumps({"channel": "C0CHURN"}),
+         "state": {"values": {"b": {"a": {"type": "plain_text_input", "value": None},
+                                    "s": {"type": "static_select", "selected_option": None}}}}}
+RICH_MESSAGE = {"type": "message", "user": "U0ALICE", "text": "hi", "ts": "1.000001", "team": "T0CRISP",
+                "blocks": [{"type": "rich_text", "block_id": "r", "elements": [{"type": "rich_text_section",
+                            "elements": [{"type": "text", "text": "hi", "style": {"bold": True}}]}]}]}
+AUTHORIZATIONS = [{"enterprise_id": None, "team_id": "T0CRISP", "user_id": "U0BOT", "is_bot": True,
+                   "is_enterprise_install": False}]
+SLACK_SHAPES = {
+    "block_actions in a message": {
+        "type": "block_actions", "user": USER, "api_app_id": "A0CRISP", "token": "x", "team": TEAM,
+        "enterprise": None, "is_enterprise_install": False, "trigger_id": "1.2.3",
+        "container": {"type": "message", "message_ts": "1.000001", "channel_id": "C0CHURN", "is_ephemeral": False},
+        "channel": {"id": "C0CHURN", "name": "churn"}, "message": RICH_MESSAGE, "state": {"values": {}},
+        "response_url": "https://hooks.slack.invalid/actions/x",
+        "actions": [{"action_id": "crisp.other", "block_id": "b", "type": "static_select", "action_ts": "1.2",
+                     "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": "x"}}]},
+    "block_actions on the home tab": {
+        "type": "block_actions", "user": USER, "team": TEAM, "enterprise": {"id": "E0ORG", "name": "Org"},
+        "container": {"type": "view", "view_id": "V0HOME"}, "trigger_id": "1.2.3", "view": HOME_VIEW,
+        "actions": [{"action_id": "crisp.other", "block_id": "b", "type": "button", "value": "v",
+                     "action_ts": "1.2", "text": {"type": "plain_text", "text": "Go"}}]},
+    "view_submission": {"type": "view_submission", "team": TEAM, "user": USER, "view": MODAL, "trigger_id": "1.2.3",
+                        "enterprise": None, "is_enterprise_install": False,
+                        "response_urls": [{"block_id": "b", "action_id": "a", "channel_id": "C0CHURN",
+                                           "response_url": "https://hooks.slack.invalid/x"}]},
+    "view_closed": {"type": "view_closed", "team": None, "user": USER, "view": MODAL, "is_cleared": False,
+                    "enterprise": {"id": "E0ORG"}, "is_enterprise_install": True},
+    "shortcut": {"type": "shortcut", "token": "x", "action_ts": "1.2", "team": TEAM, "user": USER,
+                 "callback_id": "crisp.shortcut", "trigger_id": "1.2.3", "is_enterprise_install": False},
+    "message_action": {"type": "message_action", "team": TEAM, "user": USER, "callback_id": "crisp.shortcut",
+                       "trigger_id": "1.2.3", "channel": {"id": "C0CHURN", "name": "churn"}, "message": RICH_MESSAGE,
+                       "message_ts": "1.000001", "response_url": "https://hooks.slack.invalid/x"},
+    "block_suggestion": {"type": "block_suggestion", "user": USER, "team": TEAM, "action_id": "crisp.options",
+                         "block_id": "b", "value": "chu", "container": {"type": "view", "view_id": "V0MODAL"},
+                         "view": MODAL},
+}
+SLACK_EVENTS = {
+    "app_home_opened": {"type": "app_home_opened", "user": "U0ALICE", "channel": "D0ALICE", "tab": "home",
+                        "view": HOME_VIEW},
+    "member_joined_channel": {"type": "member_joined_channel", "user": "U0ALICE", "channel": "C0CHURN",
+                              "channel_type": "C", "team": "T0CRISP", "inviter": "U0BOB"},
+    "message_changed": {"type": "message", "subtype": "message_changed", "channel": "C0CHURN", "hidden": True,
+                        "message": RICH_MESSAGE, "previous_message": RICH_MESSAGE, "channel_type": "channel"},
+    "reaction_added": {"type": "reaction_added", "user": "U0ALICE", "reaction": "tada", "item_user": "U0BOB",
+                       "item": {"type": "message", "channel": "C0CHURN", "ts": "1.000001"}},
+    "user_change": {"type": "user_change", "user": {"id": "U0ALICE", "name": "alice", "profile": {}}},
+}
+
+
+@pytest.mark.parametrize("kind", SLACK_SHAPES)
+async def test_every_kind_of_interaction_slack_sends_passes_the_checks(kind, slack, log_records):
+    answer = await slack.post_signed(urlencode({"payload": json.dumps(SLACK_SHAPES[kind])}), FORM)
+    assert answer.status in (200, 404), answer.text  # 404: Bolt has no listener for it
+    assert [r for r in log_records.records if r.name == "crisp.requests"] == []
+
+
+@pytest.mark.parametrize("kind", SLACK_EVENTS)
+async def test_every_kind_of_event_slack_sends_passes_the_checks(kind, slack, log_records):
+    body = {"token": "x", "team_id": "T0CRISP", "enterprise_id": "E0ORG", "context_team_id": "T0CRISP",
+            "context_enterprise_id": None, "api_app_id": "A0CRISP", "type": "event_callback",
+            "event_id": "Ev0EXAMPLE1", "event_time": 1767603600, "authorizations": AUTHORIZATIONS,
+            "is_ext_shared_channel": False, "event_context": "4-abc", "event": {**SLACK_EVENTS[kind],
+                                                                                "event_ts": "1.000002"}}
+    answer = await slack.post_signed(json.dumps(body), JSON_TYPE)
+    assert answer.status in (200, 404), answer.text
+    assert [r for r in log_records.records if r.name == "crisp.requests"] == []
+    assert log_records.errors == []
+
+
+@pytest.mark.parametrize("body, content_type", [
+    ("ssl_check=1&token=x", FORM),
+    (json.dumps({"token": "x", "type": "app_rate_limited", "team_id": "T0CRISP", "minute_rate_limited": 1518467820,
+                 "api_app_id": "A0CRISP"}), JSON_TYPE),
+])
+async def test_slacks_housekeeping_requests_pass_the_checks(body, content_type, slack, log_records):
+    answer = await slack.post_signed(body, content_type)
+    assert answer.status in (200, 404), answer.text
+    assert [r for r in log_records.records if r.name == "crisp.requests"] == []
