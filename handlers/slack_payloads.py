@@ -313,8 +313,8 @@ class AppRateLimited(_Body):
 
 # -- entry points ------------------------------------------------------------------------------------
 
-def from_http(raw: bytes, content_type: str | None) -> tuple[str, dict[str, Any]]:
-    """(kind, body) for a verified HTTP request body, or `Refused`."""
+def from_http(raw: bytes, content_type: str | None) -> dict[str, Any]:
+    """The body of a verified HTTP request, as Bolt should see it, or `Refused`."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raise Refused("invalid encoding", "the body starts with a byte order mark")
     try:
@@ -327,25 +327,25 @@ def from_http(raw: bytes, content_type: str | None) -> tuple[str, dict[str, Any]
     if media_type == FORM:
         form = _parse_form(text)
         if "payload" in form:
-            return "interaction", check_interaction(_loads(form["payload"], "payload"))
+            return check_interaction(_loads(form["payload"], "payload"))
         if "command" in form:
-            return "command", check_command(form)
+            return check_command(form)
         if "ssl_check" in form:
             _validated(SslCheck, form)
-            return "ssl_check", form
+            return form
         raise Refused("invalid body", "a form from Slack has a `command` or a `payload` field")
     raise Refused("unsupported content type", f"expected {FORM} or {JSON}, got {media_type or 'none'}")
 
 
-def from_socket_mode(envelope_type: str, payload: Any) -> tuple[str, dict[str, Any]]:
-    """(kind, payload) for a Socket Mode envelope's payload (already JSON-decoded by slack-sdk)."""
+def from_socket_mode(envelope_type: str, payload: Any) -> dict[str, Any]:
+    """A Socket Mode envelope's payload (already JSON-decoded by slack-sdk) as Bolt should see it."""
     _check_tree(payload, "payload")
     if envelope_type == "slash_commands":
         if not isinstance(payload, dict):
             raise Refused("invalid field", "payload: must be an object")
-        return "command", check_command(payload)
+        return check_command(payload)
     if envelope_type == "interactive":
-        return "interaction", check_interaction(payload)
+        return check_interaction(payload)
     if envelope_type == "events_api":
         return _check_json_body(payload)
     raise Refused("invalid envelope", "type: not slash_commands, interactive or events_api")
@@ -370,7 +370,7 @@ def check_interaction(payload: Any) -> dict[str, Any]:
     return payload
 
 
-def _check_json_body(body: Any) -> tuple[str, dict[str, Any]]:
+def _check_json_body(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise Refused("invalid field", "body: must be a JSON object")
     kind = body.get("type")
@@ -378,13 +378,13 @@ def _check_json_body(body: Any) -> tuple[str, dict[str, Any]]:
         event = body.get("event")
         event_type = event.get("type") if isinstance(event, dict) else None
         _validated(EVENTS.get(event_type, EventCallback) if isinstance(event_type, str) else EventCallback, body)
-        return "event", body
+        return body
     if kind == "url_verification":
         _validated(UrlVerification, body)
-        return "url_verification", body
+        return body
     if kind == "app_rate_limited":
         _validated(AppRateLimited, body)
-        return "app_rate_limited", body
+        return body
     raise Refused("invalid field", "type: not event_callback, url_verification or app_rate_limited")
 
 

@@ -26,7 +26,7 @@ class CheckedSocketModeHandler(AsyncSocketModeHandler):
 
     async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:
         try:
-            _, req.payload = slack_payloads.from_socket_mode(req.type, req.payload)
+            req.payload = slack_payloads.from_socket_mode(req.type, req.payload)
         except slack_payloads.Refused as refused:
             await self._refuse(client, req.envelope_id, refused)
             return

@@ -82,7 +82,7 @@ def routes(bolt_app: AsyncApp, signing_secret: str, clock: Clock, metrics: Metri
                         extra={"status": 401, "reason": problem})
             return web.json_response({"error": "invalid request"}, status=401)
         try:
-            _, body = slack_payloads.from_http(raw, request.headers.get("Content-Type"))
+            body = slack_payloads.from_http(raw, request.headers.get("Content-Type"))
         except slack_payloads.Refused as refused:
             metrics.slack_requests.labels(kind="malformed", status="400").inc()
             log.warning("slack request refused: %s: %s (remote=%s)", refused.error, refused.detail, request.remote,
