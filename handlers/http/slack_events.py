@@ -74,7 +74,13 @@ def routes(bolt_app: AsyncApp, signing_secret: str, clock: Clock, metrics: Metri
 
     async def slack_events(request: web.Request) -> web.Response:
         # Bytes, not text: the signature covers the bytes, and a bogus charset must not decide anything.
-        raw = await request.read()
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            metrics.slack_requests.labels(kind="oversized", status="413").inc()
+            log.warning("slack request refused: body too large (remote=%s)", request.remote,
+                        extra={"status": 413, "reason": "too large"})
+            raise
         problem = signatures.problem(raw, request.headers)
         if problem is not None:
             metrics.slack_requests.labels(kind="unverified", status="401").inc()

@@ -374,3 +374,12 @@ async def test_slacks_housekeeping_requests_pass_the_checks(body, content_type, 
     answer = await slack.post_signed(body, content_type)
     assert answer.status in (200, 404), answer.text
     assert [r for r in log_records.records if r.name == "crisp.requests"] == []
+
+
+async def test_a_body_over_a_mebibyte_gets_413_before_anything_else(runtime, slack, clock, log_records):
+    before = await table_counts(runtime.db)
+    body = command_form("x" * (1024 * 1024))
+    answer = await post_bytes(slack, body, signed_bytes(body, FORM, clock))
+    assert answer.status == 413
+    assert_refused_once(log_records, 413)
+    assert await table_counts(runtime.db) == before
