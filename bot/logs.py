@@ -12,6 +12,24 @@ from datetime import UTC, datetime
 # Slack tokens have a recognisable shape even when we do not know their value.
 TOKEN_PATTERN = re.compile(r"\b(xox[abeprs]|xapp)-[A-Za-z0-9-]+")
 STANDARD_ATTRIBUTES = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# What could end a line or hide text in a terminal: C0 controls but tab, DEL, C1 controls (NEL among them),
+# the Unicode line and paragraph separators, bidi overrides and isolates, and lone surrogates.
+_UNSAFE_IN_A_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def escape_controls(text: str) -> str:
+    """`text` on one line: characters that could forge a log line or disguise one are written as escapes."""
+    return _UNSAFE_IN_A_LINE.sub(_escape, text)
 
 
 class SecretScrubber(logging.Filter):
@@ -55,8 +73,15 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
+    """One line per record: values inside the message are escaped (a newline typed by someone cannot
+    start a forged line); a traceback, which only our own code produces, stays multi-line after it."""
+
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
 
 
 def configure_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = (),

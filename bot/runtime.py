@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.slack_clients import SlackClients
 from bot.socket_mode import connect_with_backoff, quiet_client_logger
 from bot.web import build_web_app
+from handlers.socket_mode import CheckedSocketModeHandler
 from storage.db import Database
 from storage.migrate import upgrade_to_head
 
@@ -89,8 +90,8 @@ class Runtime:
         if http:
             await self._serve_http()
         if socket_mode:
-            self._socket_handler = AsyncSocketModeHandler(self.bolt_app, settings.slack_app_token.get_secret_value(),
-                                                          logger=quiet_client_logger())
+            self._socket_handler = CheckedSocketModeHandler(self.bolt_app, settings.slack_app_token.get_secret_value(),
+                                                            metrics=self.metrics, logger=quiet_client_logger())
             self._background(connect_with_backoff(self._socket_handler), "socket-mode-connect")
 
     async def _check_token(self) -> None:

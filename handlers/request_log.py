@@ -17,27 +17,45 @@ from bot.views import replies
 log = logging.getLogger("crisp.requests")
 
 
-def describe(body: dict) -> tuple[str, str]:
-    """(kind, detail) for a request body: enough to follow it, no message content."""
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _object(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _id_of(value: object) -> str:
+    """Slack sends some references as an id and some as an object with an id."""
+    return value if isinstance(value, str) else _text(_object(value).get("id"))
+
+
+def describe(body: object) -> tuple[str, str]:
+    """(kind, detail) for a request body: enough to follow it, no message content. Never raises, whatever
+    the body holds: it also describes the bodies that made a listener fail."""
+    body = _object(body)
     if "command" in body:
-        words = (body.get("text") or "").split()[:2]
-        return "command", f"{body.get('command')} {' '.join(w.lower()[:20] for w in words)}".strip()
-    kind = body.get("type", "unknown")
+        words = _text(body.get("text")).split()[:2]
+        return "command", f"{_text(body.get('command'))} {' '.join(w.lower()[:20] for w in words)}".strip()
+    kind = _text(body.get("type")) or "unknown"
     if kind == "event_callback":
-        return "event", (body.get("event") or {}).get("type", "?")
+        return "event", _text(_object(body.get("event")).get("type")) or "?"
     if kind == "block_actions":
-        return "action", ",".join(a.get("action_id", "?") for a in body.get("actions", [])[:3])
+        actions = body.get("actions") if isinstance(body.get("actions"), list) else []
+        return "action", ",".join(_text(_object(a).get("action_id")) or "?" for a in actions[:3])
     if kind in ("view_submission", "view_closed"):
-        return kind, (body.get("view") or {}).get("callback_id", "?")
+        return kind, _text(_object(body.get("view")).get("callback_id")) or "?"
     return kind, ""
 
 
-def ids(body: dict) -> dict[str, str]:
-    event = body.get("event") or {}
+def ids(body: object) -> dict[str, str]:
+    body = _object(body)
+    event = _object(body.get("event"))
+    user = _object(body.get("user"))
     return {
-        "team": body.get("team_id") or (body.get("team") or {}).get("id") or "",
-        "user": body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user") or "",
-        "channel": body.get("channel_id") or (body.get("channel") or {}).get("id") or event.get("channel") or "",
+        "team": _text(body.get("team_id")) or _id_of(body.get("team")) or _text(user.get("team_id")),
+        "user": _text(body.get("user_id")) or _id_of(body.get("user")) or _id_of(event.get("user")),
+        "channel": _text(body.get("channel_id")) or _id_of(body.get("channel")) or _id_of(event.get("channel")),
     }
 
 

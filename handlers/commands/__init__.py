@@ -6,6 +6,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.commands.dispatch import CommandDispatcher
 from bot.services import Services
+from bot.text import clean_text
 from handlers.modals import modal_opener
 
 
@@ -17,7 +18,9 @@ def register(app: AsyncApp, services: Services) -> None:
             team_id=body.get("team_id") or "",
             channel_id=body.get("channel_id") or "",
             user_id=body.get("user_id") or "",
-            text=body.get("text") or "",
+            # Normalised here, at the edge, and left escaped: the naming rules look for real mentions in
+            # Slack's escaped text and unescape it once themselves.
+            text=clean_text(body.get("text")),
             open_modal=modal_opener(client, body.get("trigger_id"), before_call=services.db.release_reads),
         )
         context["crisp_command"] = name

@@ -70,3 +70,30 @@ def test_text_format_is_one_line_per_record():
         assert stream.getvalue().rstrip().endswith("INFO crisp.test: hello world")
     finally:
         logging.getLogger().handlers.clear()
+
+
+def test_text_format_escapes_what_could_forge_or_hide_a_line_but_keeps_tracebacks():
+    stream = io.StringIO()
+    configure_logging("INFO", "text", [], stream=stream)
+    try:
+        log = logging.getLogger("crisp.test")
+        log.warning("refused %s", "x\n2030-01-01 00:00:00,000 ERROR crisp: forged\r\x00\x1b[2J\x85\u2028\u202e\ud800\tok")
+        try:
+            raise RuntimeError("a real bug")
+        except RuntimeError:
+            log.exception("listener failed ref=%s", "a\nb")
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = stream.getvalue().splitlines()
+    assert lines[0].endswith(
+        "WARNING crisp.test: refused x\\n2030-01-01 00:00:00,000 ERROR crisp: forged\\r\\x00\\x1b[2J\\x85\\u2028"
+        "\\u202e\\ud800\tok")
+    assert lines[1].endswith("ERROR crisp.test: listener failed ref=a\\nb")
+    assert lines[2] == "Traceback (most recent call last):" and lines[-1] == "RuntimeError: a real bug"
+
+
+def test_json_format_keeps_one_object_per_line_whatever_the_values(captured):
+    logging.getLogger("crisp.test").warning("refused %s", "x\ny\u2028", extra={"detail": "a\r\nb"})
+    [line] = captured.getvalue().splitlines()
+    record = json.loads(line)
+    assert (record["message"], record["detail"]) == ("refused x\ny\u2028", "a\r\nb")
