@@ -13,6 +13,7 @@ from slack_bolt.response import BoltResponse
 from bot.metrics import Metrics
 from bot.services import Services
 from bot.views import replies
+from storage.db import DatabaseBusy
 
 log = logging.getLogger("crisp.requests")
 
@@ -87,6 +88,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def on_error(error: Exception, body: dict) -> BoltResponse:
         reference = uuid.uuid4().hex[:8]
         kind, detail = describe(body)
+        if isinstance(error, DatabaseBusy):
+            return busy(kind, detail, error)
         log.error("listener failed ref=%s kind=%s detail=%s", reference, kind, detail, exc_info=error)
         if kind == "command":
             text = (f"Something went wrong on Crisp's side (ref `{reference}`). Please try again; "
@@ -95,5 +98,16 @@ def register(app: AsyncApp, services: Services) -> None:
             return BoltResponse(status=200, body=reply)
         # Retrying will not fix a bug; tell Slack not to.
         return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
+
+    def busy(kind: str, detail: str, error: DatabaseBusy) -> BoltResponse:
+        """Saturated, not broken: nothing was changed, so the request may simply come again."""
+        log.warning("slack request answered busy kind=%s detail=%s (%s)", kind, detail, error)
+        if kind == "command":
+            reply = {**replies.busy(services.settings.slash_command), "response_type": "ephemeral"}
+            return BoltResponse(status=200, body=reply)
+        if kind == "event":
+            # Slack delivers the event again (in about a minute, then five) when it gets no 2xx.
+            return BoltResponse(status=503, body="", headers={"Retry-After": "60"})
+        return BoltResponse(status=200, body="")
 
     app.error(on_error)

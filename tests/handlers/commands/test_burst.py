@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 import time
 
@@ -96,6 +97,28 @@ async def test_a_saturated_database_answers_busy_in_time_and_health_still_answer
         # Nothing was half-done: once connections are free, the same command works.
         again = await slack.command("project create Starved", channel="C0STARVED")
         assert again.json["text"].startswith("Created Starved")
+    finally:
+        await slack.close()
+        await runtime.stop()
+
+
+async def test_an_event_that_meets_a_saturated_database_is_left_for_slack_to_send_again(database_url, standin,
+                                                                                         clock, caplog):
+    settings = make_settings(database_url, standin.base_url, database_pool_size=1, database_pool_timeout=0.3)
+    runtime = Runtime(settings, clock=clock)
+    await runtime.start(http=True, worker=False)
+    slack = SlackTestClient(f"http://127.0.0.1:{runtime.port}", SIGNING_SECRET, clock)
+    joined = {"type": "member_joined_channel", "user": "U0CRISPBOT", "channel": "C0NEW", "team": "T0CRISP"}
+    try:
+        async with database_held(runtime, database_url):
+            answer = await slack.event(joined, event_id="Ev0BUSY")
+        assert (answer.status, answer.headers.get("Retry-After")) == (503, "60")
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+        retried = await slack.event(joined, event_id="Ev0BUSY", retry_num=1)  # Slack's retry, once it is free
+        assert retried.status == 200
+        await runtime.worker.drain(advance=clock.advance)
+        assert len(standin.messages("C0NEW")) == 1
     finally:
         await slack.close()
         await runtime.stop()
