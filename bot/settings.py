@@ -58,9 +58,9 @@ class Settings(BaseSettings):
     slash_command: str = "/crisp"
     log_level: str = "INFO"
     log_format: str = "text"
-    # Connections per process (and as many again in overflow), and how long a request waits for one
+    # Connections per process, and how long a request waits for one
     # (or, on SQLite, for its turn to write) before it is answered "busy, try again".
-    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_pool_size: int = Field(default=20, ge=1, le=200)
     database_pool_timeout: float = Field(default=2.0, gt=0, le=30)
     # Seconds a worker may hold an outbox row before another process may take it over (renewed while
     # the row is in flight); must outlast the worst-case send.

@@ -15,10 +15,12 @@ Connection rules, so a burst of requests can never starve the pool:
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import contextvars
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
 from aiosqlite.core import _connection_worker_thread as _aiosqlite_worker
@@ -35,8 +37,10 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 10
 PING_AFTER_IDLE_SECONDS = 5
 POOL_RECYCLE_SECONDS = 1800
 WAL_SWITCH_ATTEMPTS = 100
-DEFAULT_POOL_SIZE = 10
+DEFAULT_POOL_SIZE = 20
 DEFAULT_POOL_TIMEOUT_SECONDS = 2.0
+# Background writers (the outbox worker) answer no one within 3 s; they may wait their turn longer.
+BACKGROUND_WRITE_WAIT_SECONDS = 30.0
 HEALTH_PING_TIMEOUT_SECONDS = 1.0
 # Execution option marking connections whose statements run outside any transaction (reads).
 AUTOCOMMIT_OPTION = "crisp_autocommit"
@@ -138,6 +142,44 @@ def _current_scope() -> tuple[str | None, AsyncSession | None]:
     return scope[1], scope[2]
 
 
+_background: contextvars.ContextVar[bool] = contextvars.ContextVar("crisp_db_background", default=False)
+
+
+class WriterTurns:
+    """SQLite's one writer, taken in turns: writers someone is waiting for (a command, a button) go
+    before background ones (the outbox worker), each group first come, first served."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._waiting: dict[bool, collections.deque[asyncio.Future]] = {False: collections.deque(),
+                                                                        True: collections.deque()}
+
+    async def acquire(self, *, background: bool = False) -> None:
+        if not self._held and not self._waiting[False] and not self._waiting[True]:
+            self._held = True
+            return
+        turn = asyncio.get_running_loop().create_future()
+        self._waiting[background].append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # handed the turn just as the wait was given up: pass it on
+            else:
+                self._waiting[background].remove(turn)
+            raise
+
+    def release(self) -> None:
+        for background in (False, True):
+            queue = self._waiting[background]
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)  # still held: handed straight to the next writer
+                    return
+        self._held = False
+
+
 class Database:
     """Owns the engines; hands out sessions under the connection rules above.
 
@@ -148,7 +190,9 @@ class Database:
                  pool_timeout: float = DEFAULT_POOL_TIMEOUT_SECONDS, **engine_kwargs):
         self.url = url
         self.pool_timeout = pool_timeout
-        self.engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=pool_timeout,
+        # No overflow: connections opened in a burst stay open for the next one instead of being closed
+        # and opened again (a new PostgreSQL connection costs a handshake, with TLS often two).
+        self.engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout,
                                     **engine_kwargs)
         self.health_engine: AsyncEngine | None = None
         self._inline_engine = None
@@ -158,7 +202,7 @@ class Database:
             sessions = sessionmaker(self._inline_engine, expire_on_commit=False)
             reads = sessionmaker(self._inline_engine.execution_options(**{AUTOCOMMIT_OPTION: True}),
                                  expire_on_commit=False)
-            slots = ConnectionSlots(pool_size * 2, pool_timeout)
+            slots = ConnectionSlots(pool_size, self._wait_limit)
             self._sessions = lambda: self._inline_session(sessions, slots)
             self._reads = lambda: self._inline_session(reads, slots)
         else:
@@ -167,7 +211,7 @@ class Database:
             read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
             self._reads = async_sessionmaker(read_engine, class_=AsyncSession, expire_on_commit=False)
         # SQLite has one writer per file; queueing here costs no connection, queueing in SQLite would.
-        self._sqlite_writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
+        self._sqlite_writer = WriterTurns() if self.engine.dialect.name == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -223,6 +267,20 @@ class Database:
         async with self._writing() as session:
             yield session
 
+    def _wait_limit(self) -> float:
+        return BACKGROUND_WRITE_WAIT_SECONDS if _background.get() else self.pool_timeout
+
+    @staticmethod
+    @contextlib.contextmanager
+    def background() -> Iterator[None]:
+        """Writes made inside (and in tasks started inside) wait behind requests someone is waiting
+        for, and wait longer: the outbox worker's bookkeeping must not delay an answer to Slack."""
+        token = _background.set(True)
+        try:
+            yield
+        finally:
+            _background.reset(token)
+
     async def release_reads(self) -> None:
         """Hand back the connection of this task's read session, e.g. before waiting on Slack.
         The session stays usable and takes a connection again if it is used again."""
@@ -239,10 +297,13 @@ class Database:
         deadline = time.monotonic() + self.pool_timeout
         try:
             if self._sqlite_writer is not None:
+                background = _background.get()
+                wait = self._wait_limit()
+                deadline = time.monotonic() + wait
                 try:
-                    await asyncio.wait_for(self._sqlite_writer.acquire(), self.pool_timeout)
+                    await asyncio.wait_for(self._sqlite_writer.acquire(background=background), wait)
                 except TimeoutError:
-                    raise DatabaseBusy(f"no turn to write within {self.pool_timeout:g} s") from None
+                    raise DatabaseBusy(f"no turn to write within {wait:g} s") from None
                 acquired = True
             async with self._sessions() as session:
                 if isinstance(session, InlineSession):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -46,7 +46,7 @@ def create_inline_engine(async_url: str, *, configure, begin, pool_size: int) ->
     IMMEDIATE for writes) but with no busy timeout: waiting is done with asyncio, not in SQLite."""
     engine = create_sync_engine(sync_url(async_url), connect_args={"timeout": 0, "check_same_thread": False},
                                 # callers hold a slot per connection (storage.db), so a checkout never waits
-                                pool_size=pool_size, max_overflow=pool_size, pool_timeout=0.001)
+                                pool_size=pool_size, max_overflow=0, pool_timeout=0.001)
     event.listen(engine, "connect", configure)
     event.listen(engine, "begin", begin)
     return engine
@@ -58,15 +58,16 @@ class ConnectionSlots:
     never waits inside the pool: that wait would block the loop, and with it whoever would give a
     connection back."""
 
-    def __init__(self, count: int, timeout: float):
+    def __init__(self, count: int, timeout: Callable[[], float]):
         self._free = asyncio.Semaphore(count)
-        self.timeout = timeout
+        self.timeout = timeout  # how long the current task may wait
 
     async def take(self) -> None:
+        timeout = self.timeout()
         try:
-            await asyncio.wait_for(self._free.acquire(), self.timeout)
+            await asyncio.wait_for(self._free.acquire(), timeout)
         except TimeoutError:
-            raise NoConnection(f"no connection came free within {self.timeout:g} s") from None
+            raise NoConnection(f"no connection came free within {timeout:g} s") from None
 
     def give_back(self) -> None:
         self._free.release()

@@ -142,6 +142,10 @@ class OutboxWorker:
 
     async def run_once(self) -> int:
         """Claim what is due now and send it; returns how many rows were handled."""
+        with self.db.background():  # requests waiting to answer Slack write first
+            return await self._run_once()
+
+    async def _run_once(self) -> int:
         now = self.clock.now()
         async with self.db.transaction() as session:
             rows = await outbox_rows.claim(session, owner=self.owner, now=now, lease=self.lease,

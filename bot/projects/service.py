@@ -58,13 +58,11 @@ async def create_project(services: Services, caller: Caller, channel_id: str, na
 
 
 async def _check_free(session, team_id: str, channel_id: str, slug: str, name: str) -> None:
-    existing = await projects.active_in_channel(session, team_id, channel_id)
-    if existing is not None:
-        raise NameRefused(project_views.already_tracks(existing),
-                          in_form=project_views.already_tracks_in_form(existing))
-    clash = await projects.active_by_slug(session, team_id, slug)
-    if clash is not None:
-        raise NameRefused(project_views.name_taken(clash), in_form=project_views.name_taken_in_form(clash))
+    for existing in await projects.active_in_channel_or_by_slug(session, team_id, channel_id, slug):
+        if existing.channel_id == channel_id:
+            raise NameRefused(project_views.already_tracks(existing),
+                              in_form=project_views.already_tracks_in_form(existing))
+        raise NameRefused(project_views.name_taken(existing), in_form=project_views.name_taken_in_form(existing))
 
 
 async def list_projects(session, team_id: str) -> ProjectListing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import Project
@@ -22,6 +22,18 @@ async def active_by_slug(session: AsyncSession, team_id: str, slug: str) -> Proj
         Project.team_id == team_id, Project.slug == slug, Project.archived_at.is_(None)
     )
     return (await session.execute(statement)).scalars().first()
+
+
+async def active_in_channel_or_by_slug(session: AsyncSession, team_id: str, channel_id: str,
+                                      slug: str) -> list[Project]:
+    """Active projects that hold this channel or this slug; the channel's own comes first."""
+    statement = (
+        select(Project)
+        .where(Project.team_id == team_id, Project.archived_at.is_(None),
+               or_(Project.channel_id == channel_id, Project.slug == slug))
+        .order_by((Project.channel_id == channel_id).desc())
+    )
+    return list((await session.execute(statement)).scalars())
 
 
 async def active_for_team(session: AsyncSession, team_id: str) -> list[Project]:

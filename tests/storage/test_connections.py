@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 import storage.db
-from storage.db import Database, DatabaseBusy, NestedDatabaseScope, create_engine
+from storage.db import Database, DatabaseBusy, NestedDatabaseScope, WriterTurns, create_engine
 
 
 async def kill_other_backends(database_url: str) -> None:
@@ -111,7 +111,7 @@ async def test_a_full_pool_raises_busy_after_the_timeout(database_url):
 
     holders = []
     try:
-        for _ in range(2):  # pool size 1 plus 1 overflow
+        for _ in range(1):  # pool size 1
             holding.clear()
             holders.append(asyncio.create_task(hold_a_connection()))
             await holding.wait()
@@ -146,3 +146,32 @@ async def test_sqlite_writers_queue_in_process_and_give_up_busy(database_url):
             assert db.pool.checkedout() == checked_out
     finally:
         await db.dispose()
+
+
+async def test_writers_someone_waits_for_go_before_background_writers():
+    turns = WriterTurns()
+    order: list[str] = []
+    await turns.acquire()
+
+    async def write(name: str, *, background: bool) -> None:
+        await turns.acquire(background=background)
+        order.append(name)
+        turns.release()
+
+    waiting = [asyncio.create_task(write("worker-1", background=True)),
+               asyncio.create_task(write("worker-2", background=True))]
+    await asyncio.sleep(0)
+    waiting.append(asyncio.create_task(write("command", background=False)))
+    await asyncio.sleep(0)
+    turns.release()
+    await asyncio.gather(*waiting)
+    assert order == ["command", "worker-1", "worker-2"]
+
+
+async def test_a_writer_that_gives_up_waiting_does_not_keep_the_turn():
+    turns = WriterTurns()
+    await turns.acquire()
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(turns.acquire(), 0.01)
+    turns.release()
+    await asyncio.wait_for(turns.acquire(background=True), 1)  # free again, not held by the quitter
