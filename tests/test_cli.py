@@ -32,7 +32,8 @@ def test_manifest_is_json_naming_the_command_in_socket_mode(tmp_path):
     assert manifest["settings"]["interactivity"] == {"is_enabled": True}
     assert {"app_home_opened", "member_joined_channel"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "im:write", "channels:history", "users:read"} <= scopes
+    assert {"commands", "chat:write", "im:write", "channels:history"} <= scopes
+    assert "users:read" not in scopes and "files:write" not in scopes  # nothing calls users.* or files.*
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert len(manifest["display_information"]["description"]) <= 140
 
