@@ -6,6 +6,7 @@ import asyncio
 import errno
 import logging
 import socket
+import threading
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -46,6 +47,14 @@ def listen_error(exc: OSError, host: str, port: int) -> StartupError:
     return StartupError(f"PORT: cannot listen on {host}:{port} ({reason})")
 
 
+async def _let_failed_sqlite_connections_close() -> None:
+    """aiosqlite answers a failed connect on its own thread a moment later; if the loop has closed by then
+    (the CLI exits on this error) that thread prints a traceback over the one-line error."""
+    for thread in threading.enumerate():
+        if thread.name.endswith("(_connection_worker_thread)"):
+            await asyncio.to_thread(thread.join, 1.0)
+
+
 class Runtime:
     def __init__(self, settings: Settings, *, clock: Clock | None = None):
         self.settings = settings
@@ -69,6 +78,7 @@ class Runtime:
             await upgrade_to_head(self.db.engine)
         except (SQLAlchemyError, OSError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            await _let_failed_sqlite_connections_close()
             raise StartupError(
                 f"DATABASE_URL: cannot use the database at {self.settings.safe_database_url()}: {reason}"
             ) from None
