@@ -335,7 +335,7 @@ class ConsoleSession:
         self.out("(modal closed)")
 
     async def event(self, event_body: dict[str, Any]) -> None:
-        status, answer = await self._post(*slack.event(event_body))
+        status, answer = await self._post(*slack.event(event_body, bot_user_id=self.standin.identity.bot_user_id))
         if status != 200:
             self.out(f"!! the bot answered HTTP {status}: {answer[:300]}")
         await self.settle()
