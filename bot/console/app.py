@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from bot.console.directory import Directory
 from bot.console.files import ConsoleFiles, console_files
 from bot.console.session import ConsoleSession
-from bot.console.terminal import LineReader, LoopThread
+from bot.console.terminal import InterruptWatch, LineReader, LoopThread
 from bot.runtime import Runtime, StartupError
 from bot.settings import Settings
 from bot.slack_standin import SlackStandIn
@@ -159,22 +159,25 @@ def run_console(settings: Settings, *, stdin: TextIO | None = None, files: Conso
         bot.close()
         raise
     reader = LineReader(stdin or sys.stdin, files.history)
-    out(f"Crisp console — database {runtime.settings.safe_database_url()}, "
-        f"HTTP on port {runtime.port} (/healthz, /metrics).")
-    out(f"You are @{session.user.name} in #{session.place.name}. Type :help for the controls, "
-        f"{session.slash_command} help for the bot.")
     try:
-        while True:
+        with InterruptWatch() as ctrl_c:
             try:
-                line = reader.read(f"@{session.user.name} #{session.place.name}> ")
-            except EOFError:
-                if reader.interactive:
-                    out("")  # end the prompt's line, as Ctrl-D leaves the cursor on it
-                break
-            if not bot.run(handle_line(session, line)):
-                break
-    except KeyboardInterrupt:
-        out("")  # after the terminal's ^C
+                out(f"Crisp console — database {runtime.settings.safe_database_url()}, "
+                    f"HTTP on port {runtime.port} (/healthz, /metrics).")
+                out(f"You are @{session.user.name} in #{session.place.name}. Type :help for the controls, "
+                    f"{session.slash_command} help for the bot.")
+                while True:
+                    try:
+                        line = reader.read(f"@{session.user.name} #{session.place.name}> ")
+                    except EOFError:
+                        if reader.interactive:
+                            out("")  # end the prompt's line, as Ctrl-D leaves the cursor on it
+                        break
+                    if not bot.run(handle_line(session, line)):
+                        break
+            except KeyboardInterrupt:
+                ctrl_c.handled.set()
+                out("")  # after the terminal's ^C
     finally:
         reader.close()
         try:

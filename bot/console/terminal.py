@@ -8,7 +8,10 @@ SIGINT there as KeyboardInterrupt, and readline restores the terminal itself whe
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
+import os
+import signal
 import sys
 import threading
 from collections.abc import Coroutine
@@ -32,7 +35,10 @@ class LoopThread:
         self._thread = threading.Thread(target=self._main, name="console-loop", daemon=True)
 
     def start(self) -> LoopThread:
-        self._thread.start()
+        # The kernel hands SIGINT to any thread that does not block it, and only the main thread turns it
+        # into KeyboardInterrupt: this thread, and every thread it starts, blocks it.
+        with sigint_blocked():
+            self._thread.start()
         self._ready.wait()
         return self
 
@@ -104,4 +110,73 @@ def _readline():
         import readline  # noqa: PLC0415 - importing it is what turns on line editing for input()
     except ImportError:  # e.g. Windows without pyreadline: plain input() still works
         return None
+    _leave_signals_to_python(readline)
     return readline
+
+
+def _leave_signals_to_python(readline) -> None:
+    """GNU readline installs its own SIGINT handler while it handles a key and acts on a Ctrl-C caught
+    there only at the next key, so a Ctrl-C typed at that moment would seem ignored. Without it, Python's
+    own handler always sees the signal (and InterruptWatch makes sure it is acted on)."""
+    try:
+        ctypes.c_int.in_dll(ctypes.CDLL(readline.__file__), "rl_catch_signals").value = 0
+    except (OSError, ValueError, AttributeError):  # another readline (libedit): keep its behaviour
+        pass
+
+
+class InterruptWatch:
+    """Ctrl-C at the prompt quits at once, whenever it comes.
+
+    input() checks for signals only when its wait for a key is interrupted; a SIGINT arriving while readline
+    is busy with a key is noted by Python and then waited on until the next key. This watcher learns of every
+    signal through Python's wakeup fd and, until the main thread has acted on the Ctrl-C, interrupts that
+    wait with a signal that does nothing else. Every other thread blocks SIGINT, so it reaches the main one.
+    """
+
+    NUDGE = getattr(signal, "SIGUSR1", None)
+    NUDGE_EVERY_SECONDS = 0.05
+
+    def __init__(self) -> None:
+        self.handled = threading.Event()
+        self._write_fd: int | None = None
+        self._previous: tuple[int, Any] | None = None
+
+    def __enter__(self) -> InterruptWatch:
+        if self.NUDGE is None or threading.current_thread() is not threading.main_thread():
+            return self
+        read_fd, self._write_fd = os.pipe()
+        os.set_blocking(self._write_fd, False)
+        self._previous = (signal.set_wakeup_fd(self._write_fd, warn_on_full_buffer=False),
+                          signal.signal(self.NUDGE, lambda *_: None))
+        watcher = threading.Thread(target=self._watch, args=(read_fd, threading.main_thread().ident),
+                                   name="console-ctrl-c", daemon=True)
+        with sigint_blocked():  # the watcher starts with SIGINT blocked
+            watcher.start()
+        return self
+
+    def _watch(self, read_fd: int, main_thread: int) -> None:
+        with os.fdopen(read_fd, "rb", buffering=0) as wakeups:
+            while received := wakeups.read(512):
+                if signal.SIGINT in received:
+                    while not self.handled.wait(self.NUDGE_EVERY_SECONDS):
+                        signal.pthread_kill(main_thread, self.NUDGE)
+
+    def __exit__(self, *exc_info) -> None:
+        self.handled.set()
+        if self._previous is not None:
+            signal.set_wakeup_fd(self._previous[0])
+            signal.signal(self.NUDGE, self._previous[1])
+            os.close(self._write_fd)  # the watcher reads the end of the pipe and finishes
+
+
+class sigint_blocked:
+    """Threads started inside inherit a signal mask without SIGINT."""
+
+    def __enter__(self) -> None:
+        self._blocked = hasattr(signal, "pthread_sigmask")
+        if self._blocked:
+            self._previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def __exit__(self, *exc_info) -> None:
+        if self._blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self._previous)
