@@ -15,7 +15,8 @@ import pytest
 
 from bot.clock import SystemClock
 from bot.slack_standin import SlackStandIn
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from storage.tables import OutboxStatus
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, wait_for_drained_outbox
 from tests.slack_client import SlackTestClient
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,7 +92,8 @@ async def test_killed_mid_way_then_restarted_delivers_the_rest_exactly_once(data
 
         bot = await start_bot(database_url, standin.base_url, port)
         await wait_for(lambda: len({c.args["channel"] for c in standin.calls_to("chat.postMessage")}) == PROJECTS)
-        await asyncio.sleep(1.5)  # past a lease: anything left would have been re-sent by now
+        # Every row settled: nothing is left that could still be sent (again).
+        assert await wait_for_drained_outbox(database_url) == {OutboxStatus.SENT: PROJECTS}
     finally:
         await client.close()
         if bot.returncode is None:
