@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -177,3 +177,9 @@ async def wait_for_drained_outbox(database_url: str, timeout: float = 20.0) -> d
             await asyncio.sleep(0.05)  # polling another process's progress, not waiting for time to pass
     finally:
         await db.dispose()
+
+
+async def count_rows(runtime: Runtime, table) -> int:
+    """Rows in `table` now (e.g. to show that an answer changed nothing)."""
+    async with runtime.db.session() as session:
+        return (await session.execute(select(func.count()).select_from(table))).scalar_one()

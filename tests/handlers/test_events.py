@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
-
 from bot.console import slack_requests
 from storage.tables import OutboxMessage
+from tests.conftest import count_rows
 
 
 async def test_app_home_opened_publishes_the_home_tab(slack, standin, drain):
@@ -61,13 +60,7 @@ async def test_a_person_joining_a_project_channel_gets_a_private_welcome(slack, 
 async def test_a_person_joining_a_channel_without_project_gets_nothing(runtime, slack, drain):
     await slack.event({"type": "member_joined_channel", "user": "U0BOB", "channel": "C0NEW", "channel_type": "C",
                        "team": "T0CRISP"})
-    async with runtime.db.session() as session:
-        assert (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 0
-
-
-async def count_outbox(runtime) -> int:
-    async with runtime.db.session() as session:
-        return (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one()
+    assert await count_rows(runtime, OutboxMessage) == 0
 
 
 async def test_a_person_joining_twice_by_slacks_retry_is_welcomed_once(slack, standin, drain):
@@ -83,7 +76,7 @@ async def test_a_person_joining_twice_by_slacks_retry_is_welcomed_once(slack, st
 async def test_app_home_opened_without_a_user_publishes_nothing(runtime, slack):
     answer = await slack.event({"type": "app_home_opened", "channel": "D0BOB", "tab": "home"})
     assert answer.status == 200
-    assert await count_outbox(runtime) == 0
+    assert await count_rows(runtime, OutboxMessage) == 0
 
 
 def forget_the_bots_own_id(runtime) -> None:

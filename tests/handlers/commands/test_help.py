@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 
-from sqlalchemy import func, select
-
 from bot.commands.dispatch import command_table
 from bot.commands.help import show_help
 from bot.commands.registry import Command, CommandTable, Invocation, Reply
 from bot.permissions import Caller
+from storage.queries import projects
 from storage.tables import OutboxMessage, Project
+from tests.conftest import count_rows
 
 
 def listed(answer) -> list[str]:
@@ -55,9 +55,7 @@ async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runti
         else:
             assert first_block == expected
             assert "`/crisp help` lists what you can do here." in str(answer.json["blocks"])
-    async with runtime.db.session() as session:
-        assert (await session.execute(select(func.count()).select_from(Project))).scalar_one() == 0
-        assert (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 0
+    assert await count_rows(runtime, Project) == await count_rows(runtime, OutboxMessage) == 0
 
 
 async def test_renamed_slash_command_is_used_in_answers(database_url, standin, clock):
@@ -78,12 +76,6 @@ async def test_renamed_slash_command_is_used_in_answers(database_url, standin, c
         await runtime.stop()
 
 
-async def count_rows(runtime) -> tuple[int, int]:
-    async with runtime.db.session() as session:
-        return ((await session.execute(select(func.count()).select_from(Project))).scalar_one(),
-                (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one())
-
-
 async def test_a_group_word_alone_lists_its_commands(runtime, slack):
     answer = await slack.command("project", user="U0BOB", channel="C0NEW")
     assert answer.status == 200 and answer.json["response_type"] == "ephemeral"
@@ -94,7 +86,7 @@ async def test_a_group_word_alone_lists_its_commands(runtime, slack):
                       "`/crisp project archive` — archive this channel's project"]
     assert answer.json["text"].startswith("/crisp project needs one more word: /crisp project create NAME, ")
     assert "don't know" not in answer.text
-    assert await count_rows(runtime) == (0, 0)
+    assert (await count_rows(runtime, Project), await count_rows(runtime, OutboxMessage)) == (0, 0)
 
 
 async def test_words_after_a_command_that_takes_none_get_a_hint_and_change_nothing(runtime, slack):
@@ -110,7 +102,9 @@ async def test_words_after_a_command_that_takes_none_get_a_hint_and_change_nothi
         assert answer.status == 200 and answer.json["response_type"] == "ephemeral"
         assert answer.json["blocks"][0]["text"]["text"] == expected
         assert answer.json["text"] == expected.replace("`", "")
-    assert await count_rows(runtime) == (1, 1)  # still there, not archived: only the announcement queued
+    async with runtime.db.session() as session:
+        assert await projects.active_in_channel(session, "T0CRISP", "C0CHURN") is not None  # not archived
+    assert await count_rows(runtime, OutboxMessage) == 1  # the creation's announcement, nothing more
 
 
 def mentioned_commands(answer) -> set[str]:
