@@ -65,7 +65,7 @@ async def start_console(settings: Settings, out: Callable[[str], None], *, files
         raise
     session = ConsoleSession(
         standin=standin,
-        events_url=f"http://127.0.0.1:{runtime.port}/slack/events",
+        events_url=f"http://{reachable(runtime.settings.host)}:{runtime.port}/slack/events",
         signing_secret=local.slack_signing_secret.get_secret_value(),
         slash_command=local.slash_command,
         out=out,
@@ -73,6 +73,12 @@ async def start_console(settings: Settings, out: Callable[[str], None], *, files
         directory=Directory(files.directory if files else None),
     )
     return runtime, standin, session
+
+
+def reachable(host: str) -> str:
+    """Where this machine reaches a server listening on HOST (every interface: the loopback one)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"[{host}]" if ":" in host else host
 
 
 async def handle_line(session: ConsoleSession, line: str) -> bool:

@@ -229,3 +229,11 @@ def test_people_and_channels_keep_their_ids_and_names_after_a_restart(tmp_path):
     assert f"@alice ({who.group(1)}) in #data-team ({who.group(2)})" in second.stdout
     status = second.stdout[second.stdout.index("/crisp status"):]
     assert "Fraud Watch" in status and "has no project" not in status
+
+
+def test_the_console_talks_to_the_bot_where_host_puts_it(tmp_path):
+    # 127.0.0.2 is this machine too (Linux answers all of 127/8), but not where 127.0.0.1 would reach.
+    result = run_bot(tmp_path, "/crisp help\n", "console", HOST="127.0.0.2")
+    assert_clean(result)
+    assert "── #general — reply visible to only you:" in result.stdout
+    assert "!!" not in result.stdout
