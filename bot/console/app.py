@@ -6,7 +6,6 @@ import logging
 import secrets
 import sys
 from collections.abc import Callable
-from typing import TextIO
 
 from pydantic import SecretStr
 
@@ -148,7 +147,7 @@ def _unquote(text: str) -> str:
     return text
 
 
-def run_console(settings: Settings, *, stdin: TextIO | None = None, files: ConsoleFiles | None = None) -> int:
+def run_console(settings: Settings) -> int:
     """The prompt reads in the main thread, the bot runs on a loop thread; Ctrl-C and Ctrl-D leave cleanly."""
     def out(text: str) -> None:
         print(text, flush=True)
@@ -157,14 +156,14 @@ def run_console(settings: Settings, *, stdin: TextIO | None = None, files: Conso
         # The terminal is the Slack screen here: only problems are logged over it.
         logging.getLogger().setLevel(logging.WARNING)
 
-    files = files or console_files(settings.database_url)
+    files = console_files(settings.database_url)
     bot = LoopThread().start()
     try:
         runtime, standin, session = bot.run(start_console(settings, out, files=files))
     except BaseException:
         bot.close()
         raise
-    reader = LineReader(stdin or sys.stdin, files.history)
+    reader = LineReader(sys.stdin, files.history)
     try:
         with InterruptWatch() as ctrl_c:
             try:

@@ -1,8 +1,8 @@
 """The console's side of the terminal: reading lines (with line editing and history when it is a terminal)
 in the main thread, while the bot runs on an event loop in a thread of its own.
 
-Reading in the main thread is what makes Ctrl-C and Ctrl-D behave as in other REPLs: Python delivers
-SIGINT there as KeyboardInterrupt, and readline restores the terminal itself when interrupted.
+Reading in the main thread is what makes Ctrl-C and Ctrl-D behave as in other REPLs: Python turns SIGINT
+into KeyboardInterrupt there, and puts the terminal back as readline had found it.
 """
 
 from __future__ import annotations
