@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
 
@@ -91,22 +92,29 @@ async def migrate(settings: Settings) -> int:
     return 0
 
 
-async def console(settings: Settings) -> int:
+def console(settings: Settings) -> int:
+    """Not under asyncio.run: the prompt reads in the main thread, so Ctrl-C and Ctrl-D work as in a REPL."""
     from bot.console.app import run_console
 
-    return await run_console(settings)
+    return run_console(settings)
 
 
 async def run(settings: Settings) -> int:
-    if settings.mode is Mode.CONSOLE:
-        print("No Slack token set (SLACK_BOT_TOKEN): starting console mode.", file=sys.stderr)
-        return await console(settings)
     if settings.mode is Mode.SOCKET:
         return await socket_mode(settings)
     return await serve(settings)
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`python -m bot manifest | head`): nothing more to say, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
     try:
         settings = load_settings()
@@ -122,8 +130,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(manifest, indent=2))
         return 0
     configure_logging(settings.log_level, settings.log_format, settings.secret_values())
-    command = {"run": run, "console": console, "serve": serve, "scheduler": scheduler, "migrate": migrate}
+    command = {"run": run, "serve": serve, "scheduler": scheduler, "migrate": migrate}
     try:
+        if args.command == "run" and settings.mode is Mode.CONSOLE:
+            print("No Slack token set (SLACK_BOT_TOKEN): starting console mode.", file=sys.stderr)
+        if args.command == "console" or (args.command == "run" and settings.mode is Mode.CONSOLE):
+            return console(settings)
         return asyncio.run(command[args.command](settings))
     except StartupError as exc:
         print(f"crisp: {exc}", file=sys.stderr)

@@ -5,19 +5,27 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.commands.dispatch import command_table
+from bot.commands.registry import CommandTable
+
+# Only what Crisp calls today (every Web API method in bot/ and handlers/), each with its reason.
+# auth.test, views.open and views.publish need no scope.
 BOT_SCOPES = [
-    "commands",
-    "chat:write",
-    "channels:join",       # join a public project channel before posting there
-    "channels:read", "groups:read", "im:read", "mpim:read",  # conversations.info
-    # conversations.history: after a crash, find out whether a message was already posted
-    "channels:history", "groups:history", "im:history", "mpim:history",
-    "im:write",            # conversations.open for DMs
-    "users:read",
-    "files:write",
+    "commands",                                 # the slash command
+    "chat:write",                               # chat.postMessage, chat.update, chat.postEphemeral
+    "channels:join",                            # conversations.join: a public project channel before posting
+    "channels:read", "groups:read",             # the member_joined_channel event in public / private channels
+    "im:write",                                 # conversations.open: a person's DM (the outbox, by user id)
+    # conversations.history / conversations.replies: after a crash, was this message already posted?
+    # Asked wherever Crisp posts: public and private channels, group DMs and DMs.
+    "channels:history", "groups:history", "mpim:history", "im:history",
 ]
 BOT_EVENTS = ["app_home_opened", "member_joined_channel"]
-USAGE_HINT = "help | status | project create NAME | phase next | role add @user ROLE"
+
+
+def usage_hint(table: CommandTable) -> str:
+    """Every command the bot has, from the command table, so the hint grows as commands land."""
+    return " | ".join(command.usage for command in table.in_help_order)
 
 
 class ManifestError(ValueError):
@@ -39,7 +47,7 @@ def build_manifest(slash_command: str, *, request_url: str | None = None) -> dic
     command: dict[str, Any] = {
         "command": slash_command,
         "description": "Keep this channel's ML project on track along CRISP-DM",
-        "usage_hint": USAGE_HINT,
+        "usage_hint": usage_hint(command_table()),
         "should_escape": True,
     }
     events: dict[str, Any] = {"bot_events": BOT_EVENTS}
@@ -52,12 +60,13 @@ def build_manifest(slash_command: str, *, request_url: str | None = None) -> dic
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
             "name": "Crisp",
-            "description": "Keeps ML projects on track along CRISP-DM: phases, roles, check-ins, digests, docs, alerts.",
+            "description": "Keeps ML projects on track along CRISP-DM, in the channels where teams work.",
             "background_color": "#1f3a5f",
         },
         "features": {
+            # Crisp's DMs show in the Messages tab; nothing answers what people would type there.
             "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
-                         "messages_tab_read_only_enabled": False},
+                         "messages_tab_read_only_enabled": True},
             "bot_user": {"display_name": "Crisp", "always_online": True},
             "slash_commands": [command],
         },

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import socket
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -33,6 +35,17 @@ WORKER_STOP_GRACE_SECONDS = 10
 
 class StartupError(Exception):
     """Start-up cannot go on; the message is the one line the operator sees."""
+
+
+def listen_error(exc: OSError, host: str, port: int) -> StartupError:
+    """Name the setting at fault: HOST when the name does not resolve or is no address of this machine,
+    PORT otherwise (taken, privileged)."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, socket.gaierror):
+        return StartupError(f"HOST: cannot resolve {host!r} to an address to listen on ({reason})")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return StartupError(f"HOST: {host} is not an address of this machine ({reason})")
+    return StartupError(f"PORT: cannot listen on {host}:{port} ({reason})")
 
 
 class Runtime:
@@ -124,8 +137,7 @@ class Runtime:
         except OSError as exc:
             await self._runner.cleanup()
             self._runner = None
-            raise StartupError(f"PORT: cannot listen on {self.settings.host}:{self.settings.port} ({exc.strerror})") \
-                from None
+            raise listen_error(exc, self.settings.host, self.settings.port) from None
         self.port = self._runner.addresses[0][1]
         log.info("listening on http://%s:%s", self.settings.host, self.port)
 

@@ -7,6 +7,7 @@ variable; the CLI prints that line and exits, never a traceback.
 from __future__ import annotations
 
 import enum
+import ipaddress
 import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +28,7 @@ SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 SLASH_COMMAND_NAME = re.compile(r"^/[a-z0-9_\-]{1,31}$")
 # The most Slack calls one outbox send makes: conversations.open, one history page, the post.
 OUTBOX_CALLS_PER_SEND = 3
+HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
 class SettingsError(Exception):
@@ -94,6 +96,20 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/\s]+", value or ""):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        """An IP address or a host name, nothing more: no scheme, port, path or spaces."""
+        host = value.strip()
+        if host.startswith("[") and host.endswith("]"):  # [::1], as in URLs
+            host = host[1:-1]
+        if _is_ip_address(host) or _is_host_name(host):
+            return host
+        if not host:
+            raise ValueError("is empty (use 0.0.0.0 for every interface, 127.0.0.1 for this machine only)")
+        raise ValueError(f"{value!r} is not an IP address or host name (e.g. 0.0.0.0, 127.0.0.1, :: or "
+                         "crisp.internal; the port goes in PORT)")
 
     @field_validator("database_url")
     @classmethod
@@ -197,6 +213,19 @@ class Settings(BaseSettings):
 
     def safe_database_url(self) -> str:
         return make_url(self.database_url).render_as_string(hide_password=True)
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_host_name(host: str) -> bool:
+    labels = host.removesuffix(".").split(".")
+    return 0 < len(host) <= 253 and all(HOST_LABEL.match(label) for label in labels)
 
 
 def load_settings(**overrides) -> Settings:

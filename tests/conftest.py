@@ -7,11 +7,12 @@ import asyncio
 import concurrent.futures
 import os
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -19,8 +20,10 @@ from bot.clock import FakeClock
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack_standin import SlackStandIn
-from storage.db import create_engine
+from storage.db import Database, create_engine
 from storage.migrate import upgrade_to_head
+from storage.queries import outbox as outbox_rows
+from storage.tables import OutboxStatus
 from tests.slack_client import SlackTestClient
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -157,3 +160,26 @@ def drain(runtime, clock):
     async def run() -> None:
         await runtime.worker.drain(advance=lambda seconds: clock.advance(seconds))
     return run
+
+
+async def wait_for_drained_outbox(database_url: str, timeout: float = 20.0) -> dict[str, int]:
+    """Wait until no outbox row is pending or in flight, in whatever process sends them; after that nothing
+    more can be sent, so counting posts then proves that nothing went out twice. Returns rows by status."""
+    db = Database(database_url)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            async with db.read() as session:
+                counts = await outbox_rows.count_by_status(session)
+            if not counts.get(OutboxStatus.PENDING) and not counts.get(OutboxStatus.SENDING):
+                return counts
+            assert time.monotonic() < deadline, f"the outbox did not drain: {counts}"
+            await asyncio.sleep(0.05)  # polling another process's progress, not waiting for time to pass
+    finally:
+        await db.dispose()
+
+
+async def count_rows(runtime: Runtime, table) -> int:
+    """Rows in `table` now (e.g. to show that an answer changed nothing)."""
+    async with runtime.db.read() as session:
+        return (await session.execute(select(func.count()).select_from(table))).scalar_one()

@@ -32,7 +32,8 @@ def test_manifest_is_json_naming_the_command_in_socket_mode(tmp_path):
     assert manifest["settings"]["interactivity"] == {"is_enabled": True}
     assert {"app_home_opened", "member_joined_channel"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "im:write", "channels:history", "users:read"} <= scopes
+    assert {"commands", "chat:write", "im:write", "channels:history"} <= scopes
+    assert "users:read" not in scopes and "files:write" not in scopes  # nothing calls users.* or files.*
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert len(manifest["display_information"]["description"]) <= 140
 
@@ -60,6 +61,11 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
 @pytest.mark.parametrize("args, env, fragment", [
     ([], {"DATABASE_URL": "nonsense"}, "DATABASE_URL: 'nonsense' is not a database URL"),
     (["serve"], {"PORT": "eighty"}, "PORT:"),
+    (["console"], {"HOST": "http://0.0.0.0"}, "HOST: 'http://0.0.0.0' is not an IP address or host name"),
+    (["console"], {"HOST": "0.0.0.0:3000"}, "HOST: '0.0.0.0:3000' is not an IP address or host name"),
+    (["console"], {"HOST": "crisp host"}, "HOST: 'crisp host' is not an IP address or host name"),
+    # TEST-NET-1 (RFC 5737): a well-formed address this machine does not have; binding fails locally.
+    (["console"], {"HOST": "192.0.2.1", "PORT": "0"}, "HOST: 192.0.2.1 is not an address of this machine"),
     ([], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN"),
     (["serve"], {}, "SLACK_BOT_TOKEN is not set: serve is HTTP mode"),
     (["scheduler"], {}, "SLACK_BOT_TOKEN is not set"),
@@ -104,3 +110,28 @@ async def test_a_bot_token_slack_refuses_stops_the_start_with_one_line(tmp_path)
         await standin.stop()
     result = subprocess.CompletedProcess([], process.returncode, stdout.decode(), stderr.decode())
     assert one_line_error(result) == "crisp: SLACK_BOT_TOKEN was refused by Slack (invalid_auth)"
+
+
+async def test_a_host_name_that_does_not_resolve_names_host(database_url, standin, clock, monkeypatch):
+    """Resolution fails inside the resolver here (no DNS query leaves the machine from a test)."""
+    import socket
+
+    from bot.runtime import Runtime, StartupError
+    from tests.conftest import make_settings
+
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "crisp-nowhere.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    runtime = Runtime(make_settings(database_url, standin.base_url, host="crisp-nowhere.invalid"), clock=clock)
+    try:
+        with pytest.raises(StartupError) as stopped:
+            await runtime.start(http=True, worker=False)
+    finally:
+        await runtime.stop()
+    assert str(stopped.value) == ("HOST: cannot resolve 'crisp-nowhere.invalid' to an address to listen on "
+                                  "(Name or service not known)")

@@ -42,9 +42,7 @@ class CommandDispatcher:
                 project = await projects.active_in_channel(reads, team_id, channel_id)
                 caller = Caller(team_id=team_id, user_id=user_id, is_admin=self.services.is_admin(user_id))
                 if not isinstance(match, Match):
-                    usage = match.suggestion.usage if match.suggestion else None
-                    return name, Reply(replies.unknown(match.word, usage, self.slash,
-                                                       [c.usage for c in match.group]))
+                    return name, help_commands.unmatched_reply(match, self.slash)
                 command = match.command
                 if command.needs_project and project is None:
                     raise UserError(project_views.no_project_here(self.slash))

@@ -1,16 +1,32 @@
+"""`help`, and the answers for text that is not a command as typed: a group's first word alone, words a
+command does not take, and unknown words (with the closest valid form). All of it comes from the table."""
+
 from __future__ import annotations
 
-from bot.commands.registry import Command, Invocation, Reply
-from bot.views.help import help_message
+from bot.commands.registry import Command, ExtraWords, GroupOnly, Invocation, NoMatch, Reply
+from bot.views import help as views
+from bot.views import replies
 
 
 async def show_help(invocation: Invocation) -> Reply:
     has_project = invocation.project is not None
-    here = [c for c in invocation.commands.in_help_order if c.applies_here(has_project)]
-    usable = [(c.usage, c.summary) for c in here if invocation.caller.may(c.action)]
-    refused = len(here) - len(usable)
-    return Reply(help_message(invocation.services.settings.slash_command, usable,
-                              project_name=invocation.project.name if has_project else None, refused=refused))
+    caller = invocation.caller
+    table = invocation.commands.in_help_order
+    here = [c for c in table if c.applies_here(has_project)]
+    usable = [(c.usage, c.summary) for c in here if caller.may(c.action)]
+    elsewhere = [c.usage for c in table if not c.applies_here(has_project) and caller.may(c.action)]
+    return Reply(views.help_message(invocation.services.settings.slash_command, usable,
+                                    project_name=invocation.project.name if has_project else None,
+                                    refused=len(here) - len(usable), elsewhere=elsewhere))
 
 
-COMMANDS = [Command(("help",), "help", "this list", show_help)]
+def unmatched_reply(result: ExtraWords | GroupOnly | NoMatch, slash: str) -> Reply:
+    if isinstance(result, ExtraWords):
+        return Reply(views.takes_no_arguments(slash, result.command.usage))
+    if isinstance(result, GroupOnly):
+        return Reply(views.group_listing(slash, result.word, [(c.usage, c.summary) for c in result.group]))
+    suggestion = result.suggestion.usage if result.suggestion else None
+    return Reply(replies.unknown(result.word, suggestion, slash, [c.usage for c in result.group]))
+
+
+COMMANDS = [Command(("help",), "this list", show_help)]

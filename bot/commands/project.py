@@ -30,9 +30,9 @@ async def archive(invocation: Invocation) -> Reply:
 
 
 COMMANDS = [
-    Command(("project", "create"), "project create NAME", "start a project bound to this channel", create,
+    Command(("project", "create"), "start a project bound to this channel", create, args="NAME",
             action=Action.CREATE_PROJECT, needs_project=False),
-    Command(("project", "list"), "project list", "all projects with their channel and phase", list_all),
-    Command(("project", "archive"), "project archive", "archive this channel's project", archive,
+    Command(("project", "list"), "all projects with their channel and phase", list_all),
+    Command(("project", "archive"), "archive this channel's project", archive,
             action=Action.ARCHIVE_PROJECT, needs_project=True),
 ]

@@ -46,12 +46,23 @@ class Invocation:
 @dataclass(frozen=True)
 class Command:
     words: tuple[str, ...]
-    usage: str                 # as shown in help, e.g. "project create NAME"
     summary: str
     run: Callable[[Invocation], Awaitable[Reply]]
+    # The arguments as help writes them ("NAME", "[NOTE]", "@user ROLE"); empty: the command takes none,
+    # and words typed after it get a hint instead of being ignored.
+    args: str = ""
     action: Action = Action.READ
     # True: only in a channel with a project; False: only in one without; None: anywhere.
     needs_project: bool | None = None
+
+    @property
+    def usage(self) -> str:
+        """As shown in help, e.g. "project create NAME"."""
+        return " ".join((*self.words, self.args) if self.args else self.words)
+
+    @property
+    def takes_args(self) -> bool:
+        return bool(self.args)
 
     def applies_here(self, has_project: bool) -> bool:
         return self.needs_project is None or self.needs_project == has_project
@@ -64,10 +75,31 @@ class Match:
 
 
 @dataclass(frozen=True)
+class ExtraWords:
+    """A command that takes no arguments, followed by words (`status now`)."""
+
+    command: Command
+    extra: str
+
+
+@dataclass(frozen=True)
+class GroupOnly:
+    """Only the first word of a group of commands (`project`)."""
+
+    word: str
+    group: tuple[Command, ...]
+
+
+@dataclass(frozen=True)
 class NoMatch:
     word: str                        # what was not understood
     suggestion: Command | None       # the closest valid form, if any is close
-    group: tuple[Command, ...] = ()  # the valid forms under a known first word
+    group: tuple[Command, ...] = ()  # the valid forms under a (nearly) known first word
+
+
+# How alike a typed word and a command word must be (difflib ratio) to suggest the command:
+# "stauts"/"status" 0.83, "lst"/"list" 0.86, "ls"/"list" 0.67; "all"/"list" 0.29.
+CLOSE_ENOUGH = 0.6
 
 
 class CommandTable:
@@ -76,28 +108,46 @@ class CommandTable:
         self.commands = sorted(commands, key=lambda c: -len(c.words))
         self.in_help_order = list(commands)
 
-    def match(self, text: str) -> Match | NoMatch:
+    def group(self, first_word: str) -> tuple[Command, ...]:
+        """The commands of several words that start with `first_word`, in help order."""
+        return tuple(c for c in self.in_help_order if c.words[0] == first_word and len(c.words) > 1)
+
+    def match(self, text: str) -> Match | ExtraWords | GroupOnly | NoMatch:
         tokens = text.split()
         lowered = [token.lower() for token in tokens]
         for command in self.commands:
             n = len(command.words)
             if tuple(lowered[:n]) == command.words:
-                return Match(command, _rest_after(text, n))
+                rest = _rest_after(text, n)
+                if rest and not command.takes_args:
+                    return ExtraWords(command, rest)
+                return Match(command, rest)
+        if len(lowered) == 1 and self.group(lowered[0]):
+            return GroupOnly(lowered[0], self.group(lowered[0]))
         return self._no_match(lowered)
 
     def _no_match(self, lowered: list[str]) -> NoMatch:
-        first = lowered[0]
-        group = tuple(c for c in self.in_help_order if c.words[0] == first and len(c.words) > 1)
-        if group:
-            second = lowered[1] if len(lowered) > 1 else ""
-            by_word = {c.words[1]: c for c in group}
-            close = difflib.get_close_matches(second, list(by_word), n=1, cutoff=0.5)
-            return NoMatch(f"{first} {second}".strip(), by_word[close[0]] if close else None, group)
-        first_words: dict[str, Command] = {}
-        for command in self.in_help_order:
-            first_words.setdefault(command.words[0], command)
-        close = difflib.get_close_matches(first, list(first_words), n=1, cutoff=0.6)
-        return NoMatch(first, first_words[close[0]] if close else None)
+        scored = []
+        for command in self.commands:
+            n = len(command.words)
+            if len(lowered) < n:
+                continue
+            ratios = [_likeness(typed, word) for typed, word in zip(lowered, command.words)]
+            if min(ratios) >= CLOSE_ENOUGH:
+                # More words matched first (`project lst` is `project list`, not a group), then closeness.
+                scored.append((n, sum(ratios) / n, -self.in_help_order.index(command), command))
+        if scored:
+            n, _, _, best = max(scored, key=lambda item: item[:3])
+            return NoMatch(" ".join(lowered[:n]), best)
+        group_words = list(dict.fromkeys(c.words[0] for c in self.in_help_order if len(c.words) > 1))
+        close = difflib.get_close_matches(lowered[0], group_words, n=1, cutoff=CLOSE_ENOUGH)
+        if close:
+            return NoMatch(" ".join(lowered[:2]), None, self.group(close[0]))
+        return NoMatch(lowered[0], None)
+
+
+def _likeness(typed: str, word: str) -> float:
+    return difflib.SequenceMatcher(None, typed, word).ratio()
 
 
 def _rest_after(text: str, word_count: int) -> str:

@@ -10,5 +10,5 @@ async def show_status(invocation: Invocation) -> Reply:
 
 
 COMMANDS = [
-    Command(("status",), "status", "the project's status card", show_status, needs_project=True),
+    Command(("status",), "the project's status card", show_status, needs_project=True),
 ]

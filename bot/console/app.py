@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 import sys
@@ -10,7 +9,10 @@ from collections.abc import Callable
 
 from pydantic import SecretStr
 
+from bot.console.directory import Directory
+from bot.console.files import ConsoleFiles, console_files
 from bot.console.session import ConsoleSession
+from bot.console.terminal import InterruptWatch, LineReader, LoopThread
 from bot.runtime import Runtime, StartupError
 from bot.settings import Settings
 from bot.slack_standin import SlackStandIn
@@ -23,7 +25,8 @@ Type what you would type in Slack, e.g. `/crisp help`, `/crisp project create Ch
   :set N TEXT       fill field N of the open modal; :submit sends it, :close drops it, :modal shows it
   :home             open your App Home tab
   :invite           add Crisp to this channel      :join   join this channel yourself
-  :who              who and where you are          :quit   leave (or Ctrl-D)"""
+  :who              who and where you are          :quit   leave (or Ctrl-D, Ctrl-C)
+People and channels keep their ids across restarts; the up arrow recalls earlier lines."""
 
 
 def console_settings(settings: Settings, api_url: str) -> Settings:
@@ -38,7 +41,9 @@ def console_settings(settings: Settings, api_url: str) -> Settings:
     })
 
 
-async def start_console(settings: Settings, out: Callable[[str], None]) -> tuple[Runtime, SlackStandIn, ConsoleSession]:
+async def start_console(settings: Settings, out: Callable[[str], None], *, files: ConsoleFiles | None = None,
+                        ) -> tuple[Runtime, SlackStandIn, ConsoleSession]:
+    """`files`: where people and channels are remembered across restarts (None: only for this run)."""
     standin = SlackStandIn()
     api_url = await standin.start()
     local = console_settings(settings, api_url)
@@ -59,13 +64,20 @@ async def start_console(settings: Settings, out: Callable[[str], None]) -> tuple
         raise
     session = ConsoleSession(
         standin=standin,
-        events_url=f"http://127.0.0.1:{runtime.port}/slack/events",
+        events_url=f"http://{reachable(runtime.settings.host)}:{runtime.port}/slack/events",
         signing_secret=local.slack_signing_secret.get_secret_value(),
         slash_command=local.slash_command,
         out=out,
         settle=runtime.worker.wait_idle,
+        directory=Directory(files.directory if files else None),
     )
     return runtime, standin, session
+
+
+def reachable(host: str) -> str:
+    """Where this machine reaches a server listening on HOST (every interface: the loopback one)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"[{host}]" if ":" in host else host
 
 
 async def handle_line(session: ConsoleSession, line: str) -> bool:
@@ -135,7 +147,8 @@ def _unquote(text: str) -> str:
     return text
 
 
-async def run_console(settings: Settings) -> int:
+def run_console(settings: Settings) -> int:
+    """The prompt reads in the main thread, the bot runs on a loop thread; Ctrl-C and Ctrl-D leave cleanly."""
     def out(text: str) -> None:
         print(text, flush=True)
 
@@ -143,27 +156,43 @@ async def run_console(settings: Settings) -> int:
         # The terminal is the Slack screen here: only problems are logged over it.
         logging.getLogger().setLevel(logging.WARNING)
 
-    runtime, standin, session = await start_console(settings, out)
-    interactive = sys.stdin.isatty()
-    out(f"Crisp console — database {runtime.settings.safe_database_url()}, "
-        f"HTTP on port {runtime.port} (/healthz, /metrics).")
-    out(f"You are @{session.user.name} in #{session.place.name}. Type :help for the controls, "
-        f"{session.slash_command} help for the bot.")
-    loop = asyncio.get_running_loop()
+    files = console_files(settings.database_url)
+    bot = LoopThread().start()
     try:
-        while True:
-            prompt = f"@{session.user.name} #{session.place.name}> "
-            if interactive:
-                print(prompt, end="", flush=True)
-            line = await loop.run_in_executor(None, sys.stdin.readline)
-            if not line:
-                break
-            if not interactive:
-                out(prompt + line.rstrip("\n"))
-            if not await handle_line(session, line):
-                break
+        runtime, standin, session = bot.run(start_console(settings, out, files=files))
+    except BaseException:
+        bot.close()
+        raise
+    reader = LineReader(sys.stdin, files.history)
+    try:
+        with InterruptWatch() as ctrl_c:
+            try:
+                out(f"Crisp console — database {runtime.settings.safe_database_url()}, "
+                    f"HTTP on port {runtime.port} (/healthz, /metrics).")
+                out(f"You are @{session.user.name} in #{session.place.name}. Type :help for the controls, "
+                    f"{session.slash_command} help for the bot.")
+                while True:
+                    try:
+                        line = reader.read(f"@{session.user.name} #{session.place.name}> ")
+                    except EOFError:
+                        if reader.interactive:
+                            out("")  # end the prompt's line, as Ctrl-D leaves the cursor on it
+                        break
+                    if not bot.run(handle_line(session, line)):
+                        break
+            except KeyboardInterrupt:
+                ctrl_c.handled.set()
+                out("")  # after the terminal's ^C
     finally:
-        await session.close()
-        await runtime.stop()
-        await standin.stop()
+        reader.close()
+        try:
+            bot.run(_stop_console(session, runtime, standin))
+        finally:
+            bot.close()
     return 0
+
+
+async def _stop_console(session: ConsoleSession, runtime: Runtime, standin: SlackStandIn) -> None:
+    await session.close()
+    await runtime.stop()
+    await standin.stop()

@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 
 from bot.console import slack_requests as slack
+from bot.console.directory import Directory
 from bot.console.forms import FieldError, initial_text, state_value
 from bot.console.render import ButtonRef, Rendered, render_message, render_view
 from bot.console.slack_requests import Person, Place
@@ -24,16 +25,6 @@ from bot.slack_standin import RecordedCall, SlackStandIn
 SHOWN_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.push",
                  "views.update", "views.publish"}
 SETTLE_TIMEOUT_SECONDS = 5.0
-
-
-def slack_id(prefix: str, name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
-    """`alice` -> U0ALICE; names that squash to an id already taken (al.ice, a longer name with the same
-    first twelve letters, non-Latin names) get a number so each person or channel keeps an id of its own."""
-    base = prefix + "0" + (re.sub(r"[^A-Z0-9]", "", name.upper())[:12] or "X")
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}{number}", number + 1
-    return candidate
 
 
 @dataclass
@@ -49,7 +40,7 @@ class Pressable:
 class ConsoleSession:
     def __init__(self, *, standin: SlackStandIn, events_url: str, signing_secret: str, slash_command: str,
                  out: Callable[[str], None], settle: Callable[[], Any] | None = None,
-                 user: str = "you", channel: str = "general"):
+                 user: str = "you", channel: str = "general", directory: Directory | None = None):
         self.standin = standin
         self.events_url = events_url
         self.signing_secret = signing_secret
@@ -63,6 +54,12 @@ class ConsoleSession:
         self.modals: dict[str, list[dict[str, Any]]] = {}    # user id -> view stack, bottom first
         self.typed: dict[str, dict[int, str]] = {}           # view id -> field number -> typed text
         self._trigger_owner: dict[str, str] = {}             # trigger id -> who caused it
+        self.directory = directory or Directory()
+        # Everyone and every channel of earlier runs exists again, so output names them.
+        for name in list(self.directory.people):
+            self.person(name)
+        for name in list(self.directory.channels):
+            self.channel(name)
         self.user = self.person(user)
         self.place = self.channel(channel)
         self.http: aiohttp.ClientSession | None = None
@@ -73,15 +70,15 @@ class ConsoleSession:
     def person(self, name: str) -> Person:
         name = name.lstrip("@").lower()
         if name not in self.users:
-            taken = {person.id for person in self.users.values()} | {self.standin.identity.bot_user_id}
-            self.users[name] = Person(slack_id("U", name, taken), name)
-            self.standin.add_user(self.users[name].id, name, real_name=name.title())
+            user_id = self.directory.person_id(name, reserved={self.standin.identity.bot_user_id})
+            self.users[name] = Person(user_id, name)
+            self.standin.add_user(user_id, name, real_name=name.title())
         return self.users[name]
 
     def channel(self, name: str) -> Place:
         name = name.lstrip("#").lower()
         if name not in self.places:
-            self.places[name] = Place(slack_id("C", name, {place.id for place in self.places.values()}), name)
+            self.places[name] = Place(self.directory.channel_id(name), name)
             self.standin.add_channel(self.places[name].id, name)
         return self.places[name]
 
@@ -229,12 +226,20 @@ class ConsoleSession:
             return
         if body.get("response_action") == "errors":
             for block_id, error in (body.get("errors") or {}).items():
-                self.out(f"!! form error in {block_id}: {error}")
+                self.out(f"!! {self._field_called(block_id)}: {error}")
             return
         if body.get("text") or body.get("blocks"):
             visibility = "everyone here" if body.get("response_type") == "in_channel" else "only you"
             self._print_message(f"{self.name_of(self.place.id)} — reply visible to {visibility}:", body,
                                 self.user.id, self.place, ephemeral=body.get("response_type") != "in_channel")
+
+    def _field_called(self, block_id: str) -> str:
+        """How the person knows a field of the open modal: its number and label, not its block id."""
+        view = self.current_modal()
+        for number, field in enumerate(self.fields(view) if view else (), start=1):
+            if field.block_id == block_id:
+                return f"field {number} ({field.label})" if field.label else f"field {number}"
+        return "the form"
 
     async def press(self, number: int) -> None:
         pressable = self.pressables.get(number)
@@ -335,7 +340,7 @@ class ConsoleSession:
         self.out("(modal closed)")
 
     async def event(self, event_body: dict[str, Any]) -> None:
-        status, answer = await self._post(*slack.event(event_body))
+        status, answer = await self._post(*slack.event(event_body, bot_user_id=self.standin.identity.bot_user_id))
         if status != 200:
             self.out(f"!! the bot answered HTTP {status}: {answer[:300]}")
         await self.settle()

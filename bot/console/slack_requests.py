@@ -118,8 +118,14 @@ def view_submission(user: Person, view: dict[str, Any], values: dict[str, Any], 
             "view": submitted, "response_urls": []}
 
 
-def event(event_body: dict[str, Any]) -> tuple[str, str]:
-    body = {"token": "console", "team_id": TEAM_ID, "api_app_id": APP_ID, "type": "event_callback",
-            "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(time.time()),
-            "event": {**event_body, "event_ts": f"{time.time():.6f}"}}
+def event(event_body: dict[str, Any], *, bot_user_id: str | None = None) -> tuple[str, str]:
+    """An Events API callback; with `bot_user_id`, the `authorizations` Slack sends along (who may see it)."""
+    body: dict[str, Any] = {
+        "token": "console", "team_id": TEAM_ID, "api_app_id": APP_ID, "type": "event_callback",
+        "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(time.time()),
+        "event": {**event_body, "event_ts": f"{time.time():.6f}"},
+    }
+    if bot_user_id is not None:
+        body["authorizations"] = [{"enterprise_id": None, "team_id": TEAM_ID, "user_id": bot_user_id,
+                                   "is_bot": True, "is_enterprise_install": False}]
     return json.dumps(body), "application/json"

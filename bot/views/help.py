@@ -1,27 +1,48 @@
-"""The help answer: what this person may do in this channel."""
+"""The help answer, the listing of one group of commands, and the hint for words a command does not take."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.views import replies
 from bot.views.blocks import actions, context, header, message, section
 from bot.views.mrkdwn import code, escape
 from bot.views.projects import create_button
 
 
 def help_message(slash: str, usable: list[tuple[str, str]], *, project_name: str | None,
-                 refused: int) -> dict[str, Any]:
-    """`usable`: (usage, summary) pairs the caller may run here."""
+                 refused: int, elsewhere: list[str] = ()) -> dict[str, Any]:
+    """`usable`: (usage, summary) pairs the caller may run here; `elsewhere`: usages the caller may run
+    in the other kind of channel (with a project when this one has none, and the other way round)."""
     where = f"This channel tracks *{escape(project_name)}*." if project_name else \
         "This channel has no project yet."
-    lines = "\n".join(f"{code(f'{slash} {usage}')} — {escape(summary)}" for usage, summary in usable)
-    blocks = [header("Crisp commands"), section(where), section(lines)]
+    blocks = [header("Crisp commands"), section(where), section(_command_lines(slash, usable))]
     if project_name is None:
         blocks.append(actions(create_button()))
-    notes = ["Phases, roles, milestones, check-ins, digests, docs and alerts follow CRISP-DM."]
+    notes = []
+    if elsewhere:
+        there = "In a channel without a project" if project_name else "In a project's channel"
+        notes.append(f"{there}: " + ", ".join(f"`{slash} {usage}`" for usage in elsewhere) + ".")
     if refused:
         phrase = "command needs" if refused == 1 else "commands need"
         notes.append(f"{refused} more {phrase} a project role or admin rights.")
-    blocks.append(context(" ".join(notes)))
+    if notes:
+        blocks.append(context(" ".join(notes)))
     first_line = f"Crisp help: {len(usable)} commands you can use here"
     return message(first_line + "\n" + "\n".join(escape(f"{slash} {u}") for u, _ in usable), blocks)
+
+
+def group_listing(slash: str, word: str, commands: list[tuple[str, str]]) -> dict[str, Any]:
+    """`/crisp project` alone: the commands that start with `project`, as (usage, summary) pairs."""
+    intro = f"{code(f'{slash} {word}')} needs one more word:"
+    return message(escape(f"{slash} {word} needs one more word: " + ", ".join(f"{slash} {u}" for u, _ in commands)),
+                   [section(intro), section(_command_lines(slash, commands)),
+                    context(replies.HELP_POINTER.format(slash=slash))])
+
+
+def takes_no_arguments(slash: str, usage: str) -> dict[str, Any]:
+    return replies.error(f"{code(usage)} takes no arguments — did you mean {code(f'{slash} {usage}')}?", slash=slash)
+
+
+def _command_lines(slash: str, commands: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{code(f'{slash} {usage}')} — {escape(summary)}" for usage, summary in commands)

@@ -1,42 +1,54 @@
-"""Events API listeners. Answers go out through the outbox; the ack is immediate."""
+"""Events API listeners: parse the event, hand it to the onboarding service; answers go out through the
+outbox and the ack is immediate."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt.async_app import AsyncApp
 
+from bot.onboarding import service as onboarding
 from bot.services import Services
-from bot.views import home, projects as project_views
-from storage.queries import projects
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def bot_user_id_of(body: dict[str, Any], context: dict[str, Any]) -> str | None:
+    """Crisp's own user id: from authorization (auth.test), else from the event's `authorizations`, which
+    the Events API sends with every event (so it is known even when Slack was unreachable at start)."""
+    known = _text(context.get("bot_user_id"))
+    if known:
+        return known
+    authorizations = body.get("authorizations")
+    if isinstance(authorizations, list) and authorizations and isinstance(authorizations[0], dict):
+        first = authorizations[0]
+        if first.get("is_bot") is not False and _text(first.get("user_id")):
+            return first["user_id"]
+    return None
 
 
 def register(app: AsyncApp, services: Services) -> None:
     async def app_home_opened(event, body, context) -> None:
-        if event.get("tab") not in (None, "home"):
+        user_id = _text(event.get("user"))
+        if event.get("tab") not in (None, "home") or not user_id:
             return
-        team_id = body.get("team_id") or context.get("team_id") or ""
-        async with services.db.transaction() as session:
-            active = await projects.active_for_team(session, team_id)
-            view = home.home_view(active, services.clock.now(), services.settings.slash_command)
-            await services.outbox.publish_home(session, team_id, event["user"], view)
+        team_id = _text(body.get("team_id")) or _text(context.get("team_id"))
+        await onboarding.publish_home(services, team_id, user_id)
 
     async def member_joined_channel(event, body, context) -> None:
-        team_id = body.get("team_id") or event.get("team") or ""
-        channel_id = event.get("channel") or ""
-        user_id = event.get("user") or ""
-        # Slack retries an event it thinks we missed; the event id keeps the answer single.
-        dedupe_key = f"event:{body['event_id']}" if body.get("event_id") else None
-        async with services.db.transaction() as session:
-            project = await projects.active_in_channel(session, team_id, channel_id)
-            if user_id == context.get("bot_user_id"):
-                if project is None:
-                    await services.outbox.post(session, team_id, channel_id,
-                                               project_views.intro_message(services.settings.slash_command),
-                                               dedupe_key=dedupe_key, requested_by=event.get("inviter"))
-            elif project is not None:
-                await services.outbox.ephemeral(session, team_id, channel_id, user_id,
-                                                project_views.welcome_ephemeral(project, services.clock.now(),
-                                                                                services.settings.slash_command),
-                                                dedupe_key=dedupe_key, requested_by=user_id)
+        event_id = _text(body.get("event_id"))
+        await onboarding.member_joined(
+            services,
+            team_id=_text(body.get("team_id")) or _text(event.get("team")),
+            channel_id=_text(event.get("channel")),
+            user_id=_text(event.get("user")),
+            bot_user_id=bot_user_id_of(body, context),
+            # Slack retries an event it thinks we missed; the event id keeps the answer single.
+            dedupe_key=f"event:{event_id}" if event_id else None,
+            inviter=_text(event.get("inviter")) or None,
+        )
 
     app.event("app_home_opened")(app_home_opened)
     app.event("member_joined_channel")(member_joined_channel)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from bot.commands.dispatch import command_table
-from bot.commands.registry import Match, NoMatch
+from bot.commands.registry import Command, CommandTable, ExtraWords, GroupOnly, Match, NoMatch, Reply
+
+
+async def nothing(invocation) -> Reply:
+    return Reply()
 
 
 def test_longest_command_wins_and_arguments_keep_their_case_and_spacing():
@@ -19,9 +23,54 @@ def test_a_word_under_a_known_group_is_suggested_from_that_group():
     assert miss.word == "project arcive" and miss.suggestion.usage == "project archive"
 
 
+def test_both_words_may_be_misspelt():
+    for typed in ("projct lst", "PROJCT LST", "porject list", "project lst", "projetc ls"):
+        miss = command_table().match(typed)
+        assert isinstance(miss, NoMatch), typed
+        assert miss.suggestion is not None and miss.suggestion.usage == "project list", typed
+        assert miss.word == typed.lower()
+    assert command_table().match("projct crate Churn").suggestion.usage == "project create NAME"
+
+
+def test_a_misspelt_group_word_alone_offers_the_group():
+    miss = command_table().match("projct")
+    assert isinstance(miss, NoMatch) and miss.suggestion is None
+    assert [c.usage for c in miss.group] == ["project create NAME", "project list", "project archive"]
+
+
 def test_nothing_close_suggests_nothing():
     miss = command_table().match("xyzzy")
     assert isinstance(miss, NoMatch) and miss.suggestion is None and miss.group == ()
+    assert command_table().match("frobnicate now").word == "frobnicate"
+
+
+def test_the_first_word_of_a_group_alone_is_the_group():
+    only = command_table().match("Project")
+    assert isinstance(only, GroupOnly) and only.word == "project"
+    assert [c.usage for c in only.group] == ["project create NAME", "project list", "project archive"]
+
+
+def test_words_after_a_command_that_takes_none_are_not_ignored():
+    for typed, usage, extra in [("status now", "status", "now"), ("project list all", "project list", "all"),
+                                ("help me  please", "help", "me  please"),
+                                ("project archive Churn Radar", "project archive", "Churn Radar")]:
+        result = command_table().match(typed)
+        assert isinstance(result, ExtraWords), typed
+        assert (result.command.usage, result.extra) == (usage, extra)
+    assert isinstance(command_table().match("status"), Match)
+
+
+def test_arguments_are_declared_in_the_row():
+    table = command_table()
+    assert {c.usage: c.takes_args for c in table.in_help_order} == {
+        "help": False, "status": False, "project create NAME": True, "project list": False,
+        "project archive": False}
+    later = Command(("phase", "next"), "move to the following phase", nothing, args="[NOTE]")
+    assert (later.usage, later.takes_args) == ("phase next [NOTE]", True)
+    grown = CommandTable([*table.in_help_order, later])
+    assert isinstance(grown.match("phase next data is clean"), Match)
+    assert grown.match("phase next data is clean").args == "data is clean"
+    assert isinstance(grown.match("phase"), GroupOnly)
 
 
 def test_help_order_is_the_declared_order():

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from bot.console.app import handle_line, start_console
+from bot.console.files import ConsoleFiles
 from bot.console.session import ConsoleSession
 from bot.runtime import Runtime
 from bot.slack_standin import SlackStandIn
@@ -41,13 +42,24 @@ class Console:
             return await projects.active_in_channel(session, TEAM, channel)
 
 
-@pytest.fixture
-async def console(database_url):
+async def open_console(database_url: str, files: ConsoleFiles | None = None) -> Console:
     lines: list[str] = []
     # No CRISP_ADMINS: the console's first person (@you) is the admin.
     settings = make_settings(database_url, "http://unused/", port=0, crisp_admins="")
-    runtime, standin, session = await start_console(settings, out=lines.append)
-    view = Console(runtime, standin, session, lines)
+    runtime, standin, session = await start_console(settings, out=lines.append, files=files)
+    return Console(runtime, standin, session, lines)
+
+
+async def close_console(view: Console) -> None:
+    await view.session.close()
+    await view.runtime.stop()
+    await view.standin.stop()
+
+
+@pytest.fixture
+async def console(database_url):
+    view = await open_console(database_url)
+    session = view.session
     post = session._post
 
     async def recording_post(body: str, content_type: str):
@@ -58,9 +70,7 @@ async def console(database_url):
     try:
         yield view
     finally:
-        await session.close()
-        await runtime.stop()
-        await standin.stop()
+        await close_console(view)
 
 
 def button_number(output: str, label: str) -> int:
@@ -157,7 +167,7 @@ async def test_a_duplicate_name_shows_the_form_error_and_the_modal_stays_open(co
 
     await console.type(":in #other", "/crisp project create", ":set 1 fraud  watch")
     out = await console.type(":submit")
-    assert out.startswith("!! form error in project_name:")
+    assert out.startswith("!! field 1 (Project name): ")  # the label the person sees, not the block id
     assert "already exists" in out
     assert console.session.current_modal() is not None
     assert "| New project |" in await console.type(":modal")
@@ -316,17 +326,64 @@ async def test_the_bot_itself_prints_by_name(console):
 
 async def test_quitting_while_the_outbox_is_mid_pass_is_prompt(console):
     worker = console.runtime.worker
-    in_pass = asyncio.Event()
-    run_once = worker.run_once
+    in_pass, stop_asked = asyncio.Event(), asyncio.Event()
+    run_once, stop = worker.run_once, worker.stop
 
-    async def slow_pass() -> int:
+    async def pass_still_under_way_when_asked_to_stop() -> int:
         in_pass.set()
-        await asyncio.sleep(0.05)
+        await stop_asked.wait()
         return await run_once()
 
-    worker.run_once = slow_pass
+    def asked_to_stop() -> None:
+        stop_asked.set()
+        stop()
+
+    worker.run_once = pass_still_under_way_when_asked_to_stop
+    worker.stop = asked_to_stop
     worker.wake()
     await in_pass.wait()
     started = time.perf_counter()
     await console.runtime.stop()
     assert time.perf_counter() - started < 0.3
+
+
+async def test_people_and_channels_keep_their_ids_and_names_across_a_restart(database_url, tmp_path):
+    files = ConsoleFiles.in_folder(tmp_path)
+    first = await open_console(database_url, files)
+    try:
+        await first.type(":as alice", ":in #data-team", "/crisp project create Fraud Watch",
+                         ":as al.ice", ":in #datateam", "/crisp project create Churn Radar")
+        before = {name: person.id for name, person in first.session.users.items()}
+        places = {name: place.id for name, place in first.session.places.items()}
+    finally:
+        await close_console(first)
+
+    again = await open_console(database_url, files)
+    try:
+        # Known again before anyone types their name: output names them, not their ids.
+        listing = await again.type("/crisp project list")
+        assert "*Fraud Watch*" in listing and "#data-team" in listing
+        assert "*Churn Radar*" in listing and "#datateam" in listing
+        assert not re.search(r"\b[UC]0[A-Z0-9]{4,}\b", listing), listing
+        await again.type(":as al.ice", ":in #data-team", ":as alice")
+        assert {name: person.id for name, person in again.session.users.items()} == before
+        assert {name: place.id for name, place in again.session.places.items()} == places
+        status = await again.type("/crisp status")
+        assert "Fraud Watch" in status and "@alice" in status  # started by the same person
+        assert (await again.project_in(places["data-team"])).created_by == before["alice"]
+    finally:
+        await close_console(again)
+
+
+async def test_ids_follow_from_names_whatever_order_they_come_in(database_url, tmp_path):
+    one = await open_console(database_url, ConsoleFiles.in_folder(tmp_path / "one"))
+    other = await open_console(database_url, ConsoleFiles.in_folder(tmp_path / "other"))
+    try:
+        await one.type(":as al.ice", ":as alice", ":in #data-team", ":in #datateam")
+        await other.type(":in #datateam", ":in #data-team", ":as alice", ":as al.ice")
+        assert {n: p.id for n, p in one.session.users.items()} == {n: p.id for n, p in other.session.users.items()}
+        assert {n: p.id for n, p in one.session.places.items()} == \
+            {n: p.id for n, p in other.session.places.items()}
+    finally:
+        await close_console(one)
+        await close_console(other)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import json
 
+from bot.console import slack_requests
 from storage.tables import OutboxMessage
+from tests.conftest import count_rows
 
 
 async def test_app_home_opened_publishes_the_home_tab(slack, standin, drain):
@@ -58,5 +60,60 @@ async def test_a_person_joining_a_project_channel_gets_a_private_welcome(slack, 
 async def test_a_person_joining_a_channel_without_project_gets_nothing(runtime, slack, drain):
     await slack.event({"type": "member_joined_channel", "user": "U0BOB", "channel": "C0NEW", "channel_type": "C",
                        "team": "T0CRISP"})
-    async with runtime.db.session() as session:
-        assert (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 0
+    assert await count_rows(runtime, OutboxMessage) == 0
+
+
+async def test_a_person_joining_twice_by_slacks_retry_is_welcomed_once(slack, standin, drain):
+    await slack.command("project create Churn Radar", channel="C0CHURN")
+    event = {"type": "member_joined_channel", "user": "U0BOB", "channel": "C0CHURN", "channel_type": "C",
+             "team": "T0CRISP"}
+    await slack.event(event, event_id="Ev0002")
+    await slack.event(event, event_id="Ev0002", retry_num=1)
+    await drain()
+    assert len(standin.calls_to("chat.postEphemeral")) == 1
+
+
+async def test_app_home_opened_without_a_user_is_refused_and_publishes_nothing(runtime, slack):
+    answer = await slack.event({"type": "app_home_opened", "channel": "D0BOB", "tab": "home"})
+    assert (answer.status, answer.json["detail"]) == (400, "event.user: missing")
+    assert await count_rows(runtime, OutboxMessage) == 0
+
+
+def forget_the_bots_own_id(runtime) -> None:
+    """As when Slack was unreachable at start: authorization knows the team but not Crisp's user id."""
+    @runtime.bolt_app.middleware
+    async def unknown_bot_user(context, next):
+        context["bot_user_id"] = None
+        await next()
+
+
+async def test_crisp_knows_itself_from_the_events_authorizations(runtime, slack, standin, drain):
+    forget_the_bots_own_id(runtime)
+    bot = standin.identity.bot_user_id
+    joined = {"type": "member_joined_channel", "user": bot, "channel": "C0NEW", "channel_type": "C",
+              "team": "T0CRISP"}
+    answer = await slack.post_signed(*slack_requests.event(joined, bot_user_id=bot))
+    assert answer.status == 200
+    await drain()
+    [intro] = standin.calls_to("chat.postMessage")
+    assert intro.args["channel"] == "C0NEW" and intro.args["text"].startswith("Crisp is here")
+
+    # In a project's channel Crisp does not welcome itself.
+    await slack.command("project create Churn Radar", channel="C0CHURN")
+    await slack.post_signed(*slack_requests.event({**joined, "channel": "C0CHURN"}, bot_user_id=bot))
+    await drain()
+    assert standin.calls_to("chat.postEphemeral") == []
+
+
+async def test_a_users_own_authorization_is_not_taken_for_crisp(runtime, slack, standin, drain):
+    forget_the_bots_own_id(runtime)
+    await slack.command("project create Churn Radar", channel="C0CHURN")
+    body, content_type = slack_requests.event({"type": "member_joined_channel", "user": "U0BOB",
+                                               "channel": "C0CHURN", "channel_type": "C", "team": "T0CRISP"},
+                                              bot_user_id="U0BOB")
+    data = json.loads(body)
+    data["authorizations"][0]["is_bot"] = False  # a user-token installation: that user is not Crisp
+    await slack.post_signed(json.dumps(data), content_type)
+    await drain()
+    [welcome] = standin.calls_to("chat.postEphemeral")
+    assert welcome.args["user"] == "U0BOB"

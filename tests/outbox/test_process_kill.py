@@ -15,7 +15,8 @@ import pytest
 
 from bot.clock import SystemClock
 from bot.slack_standin import SlackStandIn
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from storage.tables import OutboxStatus
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, wait_for_drained_outbox
 from tests.slack_client import SlackTestClient
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,25 +64,6 @@ async def wait_for(condition, timeout: float = 20.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def wait_until_outbox_settled(database_url: str, timeout: float = 20.0) -> None:
-    from storage.db import Database
-    from storage.queries import outbox as outbox_rows
-
-    db = Database(database_url)
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            async with db.session() as session:
-                counts = await outbox_rows.count_by_status(session)
-            if not counts.get("pending") and not counts.get("sending"):
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"outbox still busy: {counts}")
-            await asyncio.sleep(0.05)
-    finally:
-        await db.dispose()
-
-
 @pytest.fixture
 async def real_time_standin():
     stand_in = SlackStandIn()
@@ -113,7 +95,8 @@ async def test_killed_mid_way_then_restarted_delivers_the_rest_exactly_once(data
 
         bot = await start_bot(database_url, standin.base_url, port)
         await wait_for(lambda: len({c.args["channel"] for c in standin.calls_to("chat.postMessage")}) == PROJECTS)
-        await wait_until_outbox_settled(database_url)  # nothing left that could still be sent
+        # Every row settled: nothing is left that could still be sent (again).
+        assert await wait_for_drained_outbox(database_url) == {OutboxStatus.SENT: PROJECTS}
     finally:
         await client.close()
         if bot.returncode is None:

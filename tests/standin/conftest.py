@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import FakeClock
 from bot.slack_standin import SlackStandIn
 
-
-class FakeClock:
-    """Settable clock so ts values and trigger expiry are deterministic."""
-
-    def __init__(self, now: float = 1_764_190_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+# ts values in these tests are read against this moment.
+START = datetime.fromtimestamp(1_764_190_000, UTC)
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START)
 
 
 @pytest.fixture
 async def standin(clock: FakeClock) -> AsyncIterator[SlackStandIn]:
-    standin = SlackStandIn(clock=clock)
+    standin = SlackStandIn(clock=lambda: clock.now().timestamp())
     standin.add_user("U0ALICE", "alice", real_name="Alice Liddell", tz="Europe/Berlin")
     await standin.start()
     yield standin

@@ -6,9 +6,8 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import FakeClock
 from bot.slack_standin import SlackStandIn
-
-from .conftest import FakeClock
 
 
 async def test_post_update_history_round_trip_keeps_metadata(standin: SlackStandIn, client: AsyncWebClient) -> None:
@@ -115,7 +114,7 @@ async def test_history_pages_newest_first_with_exclusive_bounds(
 ) -> None:
     stamps = []
     for n in range(5):
-        clock.now += 1
+        clock.advance(1)
         stamps.append((await client.chat_postMessage(channel="C0PROJ", text=f"m{n}"))["ts"])
     page1 = await client.conversations_history(channel="C0PROJ", limit=2)
     assert [m["text"] for m in page1["messages"]] == ["m4", "m3"] and page1["has_more"] is True
@@ -182,7 +181,7 @@ async def test_thread_replies_in_a_window_start_with_the_parent(client: AsyncWeb
     parent = await client.chat_postMessage(channel="C0PROJ", text="parent")
     stamps = []
     for n in range(4):
-        clock.now += 1
+        clock.advance(1)
         stamps.append((await client.chat_postMessage(channel="C0PROJ", text=f"r{n}", thread_ts=parent["ts"]))["ts"])
     window = await client.conversations_replies(channel="C0PROJ", ts=parent["ts"], oldest=stamps[0],
                                                 latest=stamps[3])

@@ -8,9 +8,8 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import FakeClock
 from bot.slack_standin import SlackStandIn
-
-from .conftest import FakeClock
 
 
 def modal(title: str = "Crisp", **extra: Any) -> dict[str, Any]:
@@ -55,7 +54,7 @@ async def test_registered_trigger_expires_after_three_seconds(
     standin: SlackStandIn, client: AsyncWebClient, clock: FakeClock
 ) -> None:
     standin.register_trigger("late", "U0ALICE")
-    clock.now += 3.5
+    clock.advance(3.5)
     assert await _error(client.views_open(trigger_id="late", view=modal())) == ("expired_trigger_id", [])
 
 

@@ -58,6 +58,8 @@ BUILDERS = {
     help_views.help_message: lambda: help_views.help_message(SLASH, [("help", "what you can do"),
                                                                      (HOSTILE, HOSTILE)],
                                                              project_name=HOSTILE, refused=2),
+    help_views.group_listing: lambda: help_views.group_listing(SLASH, "project", [(HOSTILE, HOSTILE)]),
+    help_views.takes_no_arguments: lambda: help_views.takes_no_arguments(SLASH, HOSTILE),
     home.home_view: lambda: home.home_view([project(), FORGED], NOW, SLASH),
     status.phase_track: lambda: status.phase_track(Phase.MODELING),
     status.gist: lambda: status.gist(project(), NOW),
