@@ -36,13 +36,13 @@ class CommandDispatcher:
         """Returns the command's usage name (for logs) and its reply. Never raises for bad input."""
         text = (text or "").strip()
         match = self.table.match(text or "help")
-        name = match.command.usage if isinstance(match, Match) else "unknown"
+        if not isinstance(match, Match):  # answered from the table alone, without the database
+            return "unknown", help_commands.unmatched_reply(match, self.slash)
+        name = match.command.usage
         try:
             async with self.services.db.read() as reads:
                 project = await projects.active_in_channel(reads, team_id, channel_id)
                 caller = Caller(team_id=team_id, user_id=user_id, is_admin=self.services.is_admin(user_id))
-                if not isinstance(match, Match):
-                    return name, help_commands.unmatched_reply(match, self.slash)
                 command = match.command
                 if command.needs_project and project is None:
                     raise UserError(project_views.no_project_here(self.slash))

@@ -3,6 +3,7 @@ command does not take, and unknown words (with the closest valid form). All of i
 
 from __future__ import annotations
 
+from bot.text import unescape_slack
 from bot.commands.registry import Command, ExtraWords, GroupOnly, Invocation, NoMatch, Reply
 from bot.views import help as views
 from bot.views import replies
@@ -26,7 +27,8 @@ def unmatched_reply(result: ExtraWords | GroupOnly | NoMatch, slash: str) -> Rep
     if isinstance(result, GroupOnly):
         return Reply(views.group_listing(slash, result.word, [(c.usage, c.summary) for c in result.group]))
     suggestion = result.suggestion.usage if result.suggestion else None
-    return Reply(replies.unknown(result.word, suggestion, slash, [c.usage for c in result.group]))
+    # Slash text arrives Slack-escaped; the word is shown as the person typed it.
+    return Reply(replies.unknown(unescape_slack(result.word), suggestion, slash, [c.usage for c in result.group]))
 
 
 COMMANDS = [Command(("help",), "this list", show_help)]
