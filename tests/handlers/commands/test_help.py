@@ -46,7 +46,7 @@ async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runti
                               "`/crisp project list`, `/crisp project archive`.",
         "frobnicate now": "I don't know `frobnicate`.",
         # Slack escapes what was typed; the word is shown as typed (escaped once, inside code).
-        "st&amp;tus": "I don't know `st&amp;tus`.",
+        "st&amp;tus": "I don't know `st&amp;tus`. Did you mean `/crisp status`?",
         "&lt;!here&gt;": "I don't know `&lt;!here&gt;`.",
     }
     for text, expected in cases.items():
