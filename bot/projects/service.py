@@ -14,7 +14,7 @@ from bot.services import Services
 from bot.views import projects as project_views
 from bot.views.mrkdwn import escape
 from storage.queries import audit, projects
-from storage.tables import Project
+from storage.tables import PhaseTransition, Project
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ async def create_project(services: Services, caller: Caller, channel_id: str, na
                               created_at=now)
             session.add(project)
             await session.flush()
+            session.add(PhaseTransition(project_id=project.id, from_phase=None, to_phase=FIRST_PHASE,
+                                        iteration=1, actor_id=caller.user_id, created_at=now))
             await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
                                action="project.created", now=now, name=name, slug=slug, channel=channel_id)
             announcement = project_views.created_announcement(project, services.settings.slash_command)

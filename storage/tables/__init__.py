@@ -1,8 +1,11 @@
 """Every table, imported here so `SQLModel.metadata` knows them all (Alembic compares against it)."""
 
 from storage.tables.audit import AuditEntry
+from storage.tables.lifecycle import ChecklistTick, PhaseTransition
 from storage.tables.outbox import OutboxMessage, OutboxStatus, OutboxThrottle
 from storage.tables.projects import Project
 from storage.tables.slack_message import SlackMessage
+from storage.tables.team import RoleAssignment, Stakeholder
 
-__all__ = ["AuditEntry", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "Project", "SlackMessage"]
+__all__ = ["AuditEntry", "ChecklistTick", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTransition",
+           "Project", "RoleAssignment", "SlackMessage", "Stakeholder"]

@@ -35,3 +35,6 @@ class Project(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     archived_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     archived_by: str | None = Field(default=None, max_length=32)
+    # Business understanding: what the project is for, and how success is measured.
+    goal: str | None = Field(default=None, max_length=500)
+    success_metric: str | None = Field(default=None, max_length=500)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401
 from storage.db import create_engine
-from storage.migrate import current_revision, head_revision, upgrade_to_head
+from storage.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
 
 
 async def test_the_migrated_schema_matches_the_tables_in_code(database_url):
@@ -33,7 +34,8 @@ async def test_upgrading_again_changes_nothing(database_url):
         await upgrade_to_head(engine)
         async with engine.connect() as connection:
             tables = await connection.run_sync(lambda sync: sorted(inspect(sync).get_table_names()))
-        assert tables == ["alembic_version", "audit_log", "outbox", "outbox_throttle", "project", "slack_message"]
+        assert tables == ["alembic_version", "audit_log", "checklist_tick", "outbox", "outbox_throttle", "phase_transition",
+                          "project", "role_assignment", "slack_message", "stakeholder"]
     finally:
         await engine.dispose()
 
@@ -52,18 +54,14 @@ async def test_processes_starting_together_on_a_new_database_both_succeed(empty_
             await engine.dispose()
 
 
+def upgrade_to(sync, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = sync
+    command.upgrade(config, revision)
+
+
 async def test_links_by_outbox_row_become_message_keys(empty_database_url):
     """0002: an update waiting on a sent post (linked by ref_id) now finds it by key, beyond the purge."""
-    from alembic import command
-    from sqlalchemy import text
-
-    from storage.migrate import alembic_config
-
-    def upgrade_to(sync, revision: str) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = sync
-        command.upgrade(config, revision)
-
     engine = create_engine(empty_database_url)
     try:
         async with engine.begin() as connection:
@@ -85,5 +83,24 @@ async def test_links_by_outbox_row_become_message_keys(empty_database_url):
         assert [tuple(r) for r in rows] == [(1, "outbox:1", None, None, None),
                                             (2, None, "outbox:1", "ts", "update:T1:outbox:1")]
         assert [tuple(r) for r in posted] == [("T1", "outbox:1", "C1", "1767603600.000100")]
+    finally:
+        await engine.dispose()
+
+
+async def test_existing_projects_begin_their_history_with_their_first_phase(empty_database_url):
+    """0003: a project created before phase history existed has its start as the first transition."""
+    engine = create_engine(empty_database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(upgrade_to, "0002")
+            await connection.execute(text(
+                "INSERT INTO project (id, team_id, channel_id, name, slug, phase, phase_since, iteration, "
+                "created_by, created_at) VALUES (7, 'T1', 'C1', 'Churn', 'churn', 'modeling', "
+                "'2026-03-02 10:00:00', 2, 'U1', '2026-01-05 09:00:00')"))
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text(
+                "SELECT project_id, from_phase, to_phase, iteration, actor_id FROM phase_transition"))).all()
+        assert [tuple(r) for r in rows] == [(7, None, "modeling", 2, "U1")]
     finally:
         await engine.dispose()

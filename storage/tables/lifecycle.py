@@ -1,0 +1,48 @@
+"""A project's lifecycle: every phase move, and the exit-checklist items ticked per phase visit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+class PhaseTransition(SQLModel, table=True):
+    """One move between phases, never updated. Moving back starts a new iteration."""
+
+    __tablename__ = "phase_transition"
+    __table_args__ = (
+        Index("ix_phase_transition_project_id_id", "project_id", "id"),
+        # Slack retries a request with the same id; the move it asked for is stored once.
+        Index("uq_phase_transition_request", "project_id", "request_key", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False))
+    from_phase: str | None = Field(default=None, max_length=32)  # None: the project's start
+    to_phase: str = Field(max_length=32)
+    backward: bool = Field(default=False)
+    iteration: int = Field(default=1)  # the iteration the project is in after this move
+    actor_id: str = Field(max_length=32)
+    note: str | None = Field(default=None, max_length=500)
+    open_items: int = Field(default=0)  # checklist items left open in the phase that was left
+    request_key: str | None = Field(default=None, max_length=120)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ChecklistTick(SQLModel, table=True):
+    """A ticked exit-checklist item (a CRISP-DM generic task) in one iteration of a project.
+
+    Unticking deletes the row; the audit log keeps both."""
+
+    __tablename__ = "checklist_tick"
+
+    project_id: int = Field(sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    iteration: int = Field(primary_key=True)
+    task_key: str = Field(primary_key=True, max_length=48)
+    ticked_by: str = Field(max_length=32)
+    ticked_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
