@@ -16,7 +16,7 @@ from bot.services import Services
 from bot.views import projects as project_views
 from bot.views import replies
 from storage.db import DatabaseBusy
-from storage.queries import projects
+from storage.queries import projects, team
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,9 @@ class CommandDispatcher:
         try:
             async with self.services.db.read() as reads:
                 project = await projects.active_in_channel(reads, team_id, channel_id)
-                caller = Caller(team_id=team_id, user_id=user_id, is_admin=self.services.is_admin(user_id))
+                roles = await team.roles_of(reads, project.id, user_id) if project is not None else frozenset()
+                caller = Caller(team_id=team_id, user_id=user_id, is_admin=self.services.is_admin(user_id),
+                                roles=roles)
                 command = match.command
                 if command.needs_project and project is None:
                     raise UserError(project_views.no_project_here(self.slash))
