@@ -89,7 +89,8 @@ class Runtime:
                                   outbox_timeout=settings.outbox_timeout_seconds)
         self.worker = OutboxWorker(self.db, self.slack.for_team, self.clock, self.metrics,
                                    lease_seconds=settings.outbox_lease_seconds,
-                                   call_timeout=settings.outbox_timeout_seconds)
+                                   call_timeout=settings.outbox_timeout_seconds,
+                                   late_apply_seconds=settings.outbox_late_apply_seconds)
         self.outbox.on_commit(self.worker.wake)
         self.authorization = SingleWorkspaceAuthorization(settings.slack_bot_token.get_secret_value(), self.slack.bolt)
         self.bolt_app = build_bolt_app(self.services, self.slack.bolt, authorize=self.authorization)

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=60.0, gt=0)
     # Limit on each outbox call to Slack's Web API.
     outbox_timeout_seconds: float = Field(default=15.0, gt=0)
+    # A post whose answer never came may still be applied by Slack after our call gave up: wait this
+    # long past the call's end before looking for it in history (and posting when it is not there).
+    outbox_late_apply_seconds: float = Field(default=90.0, ge=0, le=3600)
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "alert_token",
                      "alert_hmac_secret", "alert_channel", mode="before")

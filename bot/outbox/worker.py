@@ -88,6 +88,7 @@ class OutboxWorker:
         *,
         lease_seconds: float = 60.0,
         call_timeout: float = OUTBOX_TIMEOUT_SECONDS,
+        late_apply_seconds: float = 90.0,
         heartbeat_seconds: float | None = None,
         batch_size: int = 25,
         idle_poll_seconds: float = 0.5,
@@ -100,6 +101,8 @@ class OutboxWorker:
         self.lease = timedelta(seconds=lease_seconds)
         self.call_timeout = call_timeout
         self.call_budget = timedelta(seconds=call_timeout * CALL_BUDGET_TIMEOUTS)
+        # How long after an unanswered post began Slack may still apply it.
+        self.post_settles_after = timedelta(seconds=call_timeout + late_apply_seconds)
         # Real seconds between renewals of the rows in flight: several per lease.
         self.heartbeat_seconds = heartbeat_seconds if heartbeat_seconds is not None else lease_seconds / 4
         self.batch_size = batch_size
@@ -318,7 +321,14 @@ class OutboxWorker:
         post. Fails closed: whenever the answer is unclear, the row waits; it never posts."""
         row = flight.row
         if row.post_started_at is not None:
-            window = lookup.window_around(row.post_started_at, self.call_timeout)
+            settled_at = row.post_started_at + self.post_settles_after
+            now = self.clock.now()
+            if not row.post_answered and now < settled_at:
+                # Slack may still apply the earlier attempt: history cannot yet say it is not there.
+                return RetryLater(error="waiting for Slack to settle an unanswered post before looking for it",
+                                  maybe_sent=None, retry_after=(settled_at - now).total_seconds(),
+                                  count_attempt=False)
+            window = lookup.window_around(row.post_started_at, self.post_settles_after.total_seconds())
         else:
             window = lookup.window_since(row.first_attempt_at or row.created_at, self.clock.now())
         method = lookup.method_for(payload)
@@ -393,6 +403,9 @@ class OutboxWorker:
         """Record the outcome, if this claim still holds the row."""
         row, fence = flight.row, flight.fence
         now = self.clock.now()
+        # This claim's post attempt got Slack's answer: a later lookup need not wait for it to settle.
+        post_answered = (flight.post_started_at is not None and isinstance(outcome, RetryLater)
+                         and not outcome.unanswered)
         async with self.db.transaction() as session:
             if isinstance(outcome, Delivered):
                 held = await outbox_rows.mark_sent(session, row_id=row.id, fence=fence,
@@ -406,7 +419,7 @@ class OutboxWorker:
                 held = await outbox_rows.reschedule(
                     session, row_id=row.id, fence=fence, error=outcome.error, maybe_sent=outcome.maybe_sent,
                     at=now + timedelta(seconds=outcome.retry_after), count_attempt=outcome.count_attempt,
-                    lookup_mark=outcome.lookup_mark)
+                    lookup_mark=outcome.lookup_mark, post_answered=post_answered)
                 if outcome.limited_method is not None:
                     # Only the method Slack limited waits: a 429 on conversations.history must not hold
                     # back chat.postMessage.
@@ -415,11 +428,12 @@ class OutboxWorker:
             elif isinstance(outcome, RetryLater) and now - (row.first_attempt_at or now) < GIVE_UP_AFTER:
                 at = now + timedelta(seconds=backoff_seconds(row.attempts))
                 if outcome.unanswered and flight.post_started_at is not None:
-                    # Slack may still act on the post: look for it only once its call has surely ended.
-                    at = max(at, flight.post_started_at + timedelta(seconds=self.call_timeout))
+                    # Slack may still act on the post: look for it only once it has surely settled.
+                    at = max(at, flight.post_started_at + self.post_settles_after)
                 held = await outbox_rows.reschedule(
                     session, row_id=row.id, fence=fence, error=outcome.error, maybe_sent=outcome.maybe_sent,
-                    at=at, count_attempt=outcome.count_attempt, lookup_mark=outcome.lookup_mark)
+                    at=at, count_attempt=outcome.count_attempt, lookup_mark=outcome.lookup_mark,
+                    post_answered=post_answered)
             else:
                 held = await outbox_rows.mark_failed(session, row_id=row.id, fence=fence, error=outcome.error)
                 gave_up = isinstance(outcome, RetryLater)

@@ -115,7 +115,7 @@ async def hold_for_call(session: AsyncSession, *, row_id: int, fence: int, now: 
         "lease_until": case((OutboxMessage.lease_until < now + need, now + lease), else_=OutboxMessage.lease_until),
     }
     if posting:
-        values.update(maybe_sent=True, post_started_at=now, lookup_mark=None)
+        values.update(maybe_sent=True, post_started_at=now, post_answered=False, lookup_mark=None)
     result = await session.execute(
         update(OutboxMessage).where(_held(row_id, fence)).values(**values)
         .execution_options(synchronize_session=False)
@@ -155,15 +155,18 @@ async def mark_sent(session: AsyncSession, *, row_id: int, fence: int, channel: 
 
 async def reschedule(session: AsyncSession, *, row_id: int, fence: int, at: datetime, error: str,
                      maybe_sent: bool | None = None, count_attempt: bool = True,
-                     lookup_mark: str | None = None) -> bool:
+                     lookup_mark: str | None = None, post_answered: bool = False) -> bool:
     """Back to pending until `at`. `maybe_sent` None keeps what the row says; `lookup_mark` records
-    where an unfinished "already posted?" lookup stopped."""
+    where an unfinished "already posted?" lookup stopped; `post_answered` that Slack answered the post
+    attempt this claim made."""
     values = dict(status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error[:500],
                   lease_owner=None, lease_until=None)
     if maybe_sent is not None:
         values["maybe_sent"] = maybe_sent
     if lookup_mark is not None:
         values["lookup_mark"] = lookup_mark
+    if post_answered:
+        values["post_answered"] = True
     if not count_attempt:
         values["attempts"] = OutboxMessage.attempts - 1
     result = await session.execute(

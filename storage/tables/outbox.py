@@ -55,6 +55,8 @@ class OutboxMessage(SQLModel, table=True):
     first_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     # When the latest post attempt started: the "already posted?" lookup searches around it.
     post_started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # Slack answered that post attempt (even with an error), so it is not still working on it.
+    post_answered: bool = Field(default=False)
     # Where an unfinished lookup stopped (a message ts), so the next attempt goes on from there.
     lookup_mark: str | None = Field(default=None, max_length=32)
     # A post may name its message with a key (e.g. "project:12:created"); once sent, the key's

@@ -20,11 +20,12 @@ class WorkerProcess:
     """A worker with its own engine and HTTP session, as a separate process would have."""
 
     def __init__(self, database_url: str, api_url: str, clock: FakeClock, *, lease_seconds: float = 60,
-                 timeout: float = 15, heartbeat_seconds: float | None = None):
+                 timeout: float = 15, heartbeat_seconds: float | None = None, late_apply_seconds: float = 0):
         self.db = Database(database_url)
         self.slack = SlackClients(BOT_TOKEN, api_url, outbox_timeout=timeout)
         self.worker = OutboxWorker(self.db, self.slack.for_team, clock, Metrics(), lease_seconds=lease_seconds,
-                                   call_timeout=timeout, heartbeat_seconds=heartbeat_seconds)
+                                   call_timeout=timeout, heartbeat_seconds=heartbeat_seconds,
+                                   late_apply_seconds=late_apply_seconds)
 
     async def close(self) -> None:
         await self.slack.close()

@@ -102,8 +102,8 @@ async def test_a_dead_workers_send_that_slack_applied_late_is_found_not_reposted
     no one can take the row over before that call has certainly ended, and whoever takes it over
     looks for the post (tagged with the row id) before posting. Slack either applied the request
     before the lease ran out, and the lookup finds it (this test), or never did, and the post is made
-    once (the next test). What no protocol can fence off is Slack applying a request later than a
-    whole lease after it was sent."""
+    once (the next test). A request Slack applies later still is waited for (OUTBOX_LATE_APPLY_SECONDS, the
+    test after next); what no protocol can fence off is Slack applying it later than that."""
     await enqueue(runtime, ("C0A", "retraining started"))
     hold = standin.hold("chat.postMessage", before_apply=True)
     doomed = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE)
@@ -137,6 +137,42 @@ async def test_a_dead_workers_send_that_slack_applied_late_is_found_not_reposted
     [row] = await all_rows(runtime)
     assert row.status == OutboxStatus.SENT and row.fence == 2  # taken over once
     assert row.result_ts == standin.messages("C0A")[0]["ts"]
+
+
+async def test_a_post_slack_applies_after_the_takeover_is_waited_for_not_doubled(runtime, standin, clock,
+                                                                                 database_url):
+    """Slack may apply a request well after the call that sent it gave up. The worker that takes the row
+    over waits OUTBOX_LATE_APPLY_SECONDS past the call's end before it looks for the post."""
+    await enqueue(runtime, ("C0A", "model promoted"))
+    hold = standin.hold("chat.postMessage", before_apply=True)
+    doomed = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE)
+    dying = asyncio.create_task(doomed.worker.run_once())
+    await asyncio.wait_for(hold.reached.wait(), 5)
+    dying.cancel()
+    await asyncio.gather(dying, return_exceptions=True)
+    await doomed.close()
+
+    survivor = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE, late_apply_seconds=120)
+    try:
+        clock.advance(LEASE + 1)
+        await survivor.worker.run_once()  # takes the row over, but it is too soon to look
+        assert standin.calls_to("conversations.history") == []
+        assert standin.calls_to("chat.postMessage", include_failed=True) == []
+        [row] = await all_rows(runtime)
+        assert row.status == OutboxStatus.PENDING and row.maybe_sent
+
+        applied = asyncio.Event()
+        standin.listen(lambda call: applied.set() if call.method == "chat.postMessage" else None)
+        hold.release()  # Slack applies the abandoned request late
+        await asyncio.wait_for(applied.wait(), 5)
+        await survivor.worker.drain(advance=clock.advance)
+    finally:
+        await survivor.close()
+
+    assert posted_texts(standin, "C0A") == ["model promoted"]
+    assert len(standin.calls_to("chat.postMessage", include_failed=True)) == 1
+    [row] = await all_rows(runtime)
+    assert row.status == OutboxStatus.SENT and row.result_ts == standin.messages("C0A")[0]["ts"]
 
 
 async def test_a_dead_workers_send_that_slack_never_applied_is_posted_once(runtime, standin, clock,

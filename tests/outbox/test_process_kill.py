@@ -36,7 +36,7 @@ async def start_bot(database_url: str, api_url: str, port: int) -> asyncio.subpr
         "SLACK_API_URL": api_url, "HOST": "127.0.0.1", "PORT": str(port), "SCHEDULER_ENABLED": "false",
         # A short lease so the restarted bot takes the held row over quickly; it must still outlast a
         # send (3 calls of OUTBOX_TIMEOUT_SECONDS), as settings insist.
-        "OUTBOX_LEASE_SECONDS": "1", "OUTBOX_TIMEOUT_SECONDS": "0.3",
+        "OUTBOX_LEASE_SECONDS": "1", "OUTBOX_TIMEOUT_SECONDS": "0.3", "OUTBOX_LATE_APPLY_SECONDS": "1",
         "LOG_FORMAT": "json", "CRISP_ADMINS": "U0ADMIN",
     }
     env.pop("SLACK_APP_TOKEN", None)
