@@ -83,6 +83,13 @@ class LoggedBoltApp(AsyncApp):
                         "ms": round(elapsed_ms, 2), "mode": req.mode})
         return response
 
+    def _handle_unmatched_requests(self, req: AsyncBoltRequest, resp: BoltResponse) -> BoltResponse:
+        # Bolt's own notice is a dozen lines of suggested code, built from the body in ways a body it
+        # never expected (say, `"view": null`) can make raise; one line says enough.
+        kind, detail = describe(req.body)
+        self._framework_logger.warning("no listener for this request kind=%s detail=%s", kind, detail)
+        return resp
+
 
 def register(app: AsyncApp, services: Services) -> None:
     async def on_error(error: Exception, body: dict) -> BoltResponse:

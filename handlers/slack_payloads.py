@@ -23,6 +23,8 @@ from bot.text import clean_text
 # Slack ids (T…, C…, U…, W…, G…, D…, B…): uppercase letters and digits. 32 is the width of the
 # columns they are stored in, so what passes here fits on SQLite and PostgreSQL alike.
 SLACK_ID = re.compile(r"[A-Z][A-Z0-9]{1,31}")
+# Conversations: public (C), private (G, older ones) and direct-message (D) channels.
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,31}")
 EVENT_ID = re.compile(r"Ev[A-Za-z0-9]{1,62}")
 COMMAND = re.compile(r"/[^\s/]{1,31}")
 MAX_DEPTH = 48
@@ -49,6 +51,13 @@ def _slack_id(value: Any) -> str:
         raise PydanticCustomError("slack_id", "must be a Slack id (a string)")
     if not SLACK_ID.fullmatch(value):
         raise PydanticCustomError("slack_id", "is not a Slack id (2-32 uppercase letters and digits)")
+    return value
+
+
+def _channel_id(value: Any) -> str:
+    value = _slack_id(value)
+    if not CHANNEL_ID.fullmatch(value):
+        raise PydanticCustomError("channel_id", "is not a channel id (C…, G… or D…)")
     return value
 
 
@@ -82,6 +91,7 @@ def _reference(value: Any) -> Any:
 
 
 SlackId = Annotated[str, PlainValidator(_slack_id)]
+ChannelId = Annotated[str, PlainValidator(_channel_id)]
 Reference = Annotated[Any, PlainValidator(_reference)]
 Short = Annotated[str, _bounded(255)]
 Tiny = Annotated[str, _bounded(64)]
@@ -141,7 +151,7 @@ class _Body(_Shape):
 class SlashCommand(_Body):
     command: Annotated[str, _matching(COMMAND, "a slash command like /crisp")]
     team_id: SlackId
-    channel_id: SlackId
+    channel_id: ChannelId
     user_id: SlackId
     text: str = ""
     trigger_id: Short | None = None
@@ -203,8 +213,8 @@ class _View(_ViewShape):
             raise PydanticCustomError("nested", "is nested too deeply") from None
         if isinstance(data, dict) and "channel" in data:
             channel = data["channel"]
-            if not (isinstance(channel, str) and SLACK_ID.fullmatch(channel)):
-                raise PydanticCustomError("slack_id", "has a channel that is not a Slack id")
+            if not (isinstance(channel, str) and CHANNEL_ID.fullmatch(channel)):
+                raise PydanticCustomError("channel_id", "has a channel that is not a channel id")
         return value
 
 
@@ -271,7 +281,7 @@ class _AppHomeOpened(_Event):
 class _MemberJoinedChannel(_Event):
     type: Literal["member_joined_channel"]
     user: SlackId
-    channel: SlackId
+    channel: ChannelId
     team: SlackId | None = None
     inviter: SlackId | None = None
 

@@ -281,7 +281,9 @@ async def test_a_newline_in_a_logged_value_stays_on_its_line(slack, clock):
     # Every line is a record of its own (today's date, a level, a logger): none was started by the values.
     for line in lines:
         assert re.match(r"\d{4}-\d\d-\d\d [0-9:,]+ (INFO|WARNING) [a-z_.]+: ", line), line
-    [logged] = [line for line in lines if "kind=action" in line]
+    [logged] = [line for line in lines if "kind=action" in line and "crisp.requests" in line]
+    [unmatched] = [line for line in lines if "no listener" in line]
+    assert "detail=crisp.open\\n2030" in unmatched
     assert "detail=crisp.open\\n2030-01-01 00:00:00,000 ERROR crisp: forged\\r\\x85\\u2028" in logged
     [warning] = [line for line in lines if "refused" in line]
     assert "b\\nERROR forged" in warning

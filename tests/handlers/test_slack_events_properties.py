@@ -33,6 +33,7 @@ EXAMPLES = 600
 FORM = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
 SLACK_ID = re.compile(r"[A-Z][A-Z0-9]{1,31}")
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,31}")
 
 MISSING = object()  # a mutation that deletes the field
 # Stand-ins for what json.dumps cannot write; replaced by raw JSON text after dumping.
@@ -40,6 +41,7 @@ RAW_JSON = {"__HUGE__": "9" * 5000, "__LONG__": "1" * 40, "__DEEP__": "[" * 3000
             "__NEST__": "[" * 60 + "]" * 60, "__NAN__": "NaN", "__INF__": "-Infinity", "__BIGFLOAT__": "1e999"}
 
 GOOD_IDS = st.sampled_from(["T0CRISP", "C0FUZZ1", "C0FUZZ2", "G0PRIV", "U0ADMIN", "U0ALICE", "W0BOB", "C" + "9" * 31])
+GOOD_CHANNELS = st.sampled_from(["C0FUZZ1", "C0FUZZ2", "G0PRIV", "C" + "9" * 31])
 BAD_IDS = st.sampled_from(["", "C" * 41, "c0lower", "C0\x00X", "C0 X", "C0-X", "Ｃ0X", "\u202eC0X", "C", "0C0X",
                            "C0X\n", "C0X\r\nX-Injected: 1"])
 NO_SURROGATES = st.characters(exclude_categories=("Cs",))
@@ -135,8 +137,13 @@ def ids_at(path: tuple) -> tuple[tuple, st.SearchStrategy, Any]:
     return path, GOOD_IDS | BAD_IDS, lambda value: not SLACK_ID.fullmatch(value)
 
 
-def required_ids_at(path: tuple) -> list[tuple[tuple, st.SearchStrategy, Any]]:
-    return [ids_at(path), (path, st.just(MISSING) | WRONG_TYPES, True)]
+def channel_ids_at(path: tuple) -> tuple[tuple, st.SearchStrategy, Any]:
+    """A conversation id: a user or team id there is refused too."""
+    return path, GOOD_IDS | BAD_IDS, lambda value: not CHANNEL_ID.fullmatch(value)
+
+
+def required_ids_at(path: tuple, *, channel: bool = False) -> list[tuple[tuple, st.SearchStrategy, Any]]:
+    return [(channel_ids_at if channel else ids_at)(path), (path, st.just(MISSING) | WRONG_TYPES, True)]
 
 
 BOLT_SHAPE = [  # fields Bolt reads in every body
@@ -154,12 +161,12 @@ BOLT_SHAPE = [  # fields Bolt reads in every body
 @st.composite
 def slash_command(draw) -> Case:
     case = Case("command")
-    form = {"token": "t", "team_id": "T0CRISP", "team_domain": "crisp", "channel_id": draw(GOOD_IDS),
+    form = {"token": "t", "team_id": "T0CRISP", "team_domain": "crisp", "channel_id": draw(GOOD_CHANNELS),
             "channel_name": "fuzz", "user_id": draw(st.sampled_from(["U0ADMIN", "U0ALICE"])), "user_name": "u",
             "command": "/crisp", "text": draw(TEXT), "api_app_id": "A0CRISP", "is_enterprise_install": "false",
             "response_url": "https://hooks.slack.invalid/x", "trigger_id": TRIGGER_ID}
     table = [
-        *required_ids_at(("team_id",)), *required_ids_at(("channel_id",)), *required_ids_at(("user_id",)),
+        *required_ids_at(("team_id",)), *required_ids_at(("channel_id",), channel=True), *required_ids_at(("user_id",)),
         (("command",), st.sampled_from(["/crisp", "/other"]), False),
         (("command",), st.sampled_from(["crisp", "", "/cr isp", "/" + "c" * 40, MISSING]), True),
         (("text",), TEXT | st.just(MISSING), False),
@@ -181,7 +188,7 @@ def slash_command(draw) -> Case:
 
 
 def _interaction_template(draw) -> dict:
-    person, place = Person("U0ADMIN", "admin"), Place(draw(GOOD_IDS), "fuzz")
+    person, place = Person("U0ADMIN", "admin"), Place(draw(GOOD_CHANNELS), "fuzz")
     kind = draw(st.sampled_from(["block_actions", "view_submission", "view_closed", "shortcut"]))
     if kind == "block_actions":
         action = {"action_id": draw(st.sampled_from([ActionId.OPEN_CREATE_PROJECT, "crisp.unknown"])),
@@ -239,7 +246,7 @@ INTERACTION_TABLE = {
         (("view", "callback_id"), st.sampled_from(["other", ""]), False),
         (("view", "private_metadata"), st.sampled_from([
             json.dumps({"channel": "C" * 41}), json.dumps({"channel": ""}), json.dumps({"channel": None}),
-            json.dumps({"channel": 5}), "x" * 3001, 5, None]), True),
+            json.dumps({"channel": 5}), json.dumps({"channel": "U0ALICE"}), "x" * 3001, 5, None]), True),
         (("view", "private_metadata"), st.sampled_from(["not json", "{", "[]", json.dumps({"other": 1})]), False),
         (("view", "state"), st.sampled_from(["x", 5, []]), True),
         (("view", "state", "values"), st.sampled_from([[], "x", {"b": "x"}, {"b": {"a": "x"}}]), True),
@@ -291,7 +298,7 @@ EVENT_TABLE = {
         (("event", "tab"), st.sampled_from(["messages", "about", None]), False),
     ],
     "member_joined_channel": [
-        (("event", "channel"), st.sampled_from([MISSING, None, 5]), True), ids_at(("event", "channel")),
+        (("event", "channel"), st.sampled_from([MISSING, None, 5]), True), channel_ids_at(("event", "channel")),
         ids_at(("event", "user")), ids_at(("event", "team")), ids_at(("event", "inviter")),
     ],
     "reaction_added": [
@@ -310,7 +317,7 @@ def event(draw) -> Case:
     event_type = draw(st.sampled_from(["app_home_opened", "member_joined_channel", "reaction_added"]))
     inner = {"app_home_opened": {"type": "app_home_opened", "user": "U0BOB", "channel": "D0BOB", "tab": "home"},
              "member_joined_channel": {"type": "member_joined_channel", "user": draw(GOOD_IDS),
-                                       "channel": draw(GOOD_IDS), "team": "T0CRISP"},
+                                       "channel": draw(GOOD_CHANNELS), "team": "T0CRISP"},
              "reaction_added": {"type": "reaction_added", "user": "U0BOB", "reaction": "+1",
                                 "item": {"type": "message", "channel": "C0FUZZ1", "ts": "1.1"}}}[event_type]
     body = {"token": "t", "team_id": "T0CRISP", "api_app_id": "A0CRISP", "type": "event_callback",
