@@ -15,9 +15,13 @@ from bot.errors import UserError
 
 # C0 controls except tab and newline, DEL and the C1 controls.
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
-# Bidirectional embeddings, overrides and isolates (Trojan Source), the BOM / zero-width no-break space,
-# and lone surrogates (only reachable through JSON escapes like "\ud800").
-_INVISIBLE = "\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
+# Bidirectional marks, embeddings, overrides and isolates (Trojan Source), the BOM / zero-width no-break
+# space, characters that show nothing (zero-width space, word joiner and invisible operators, Mongolian
+# vowel separator, Hangul fillers) so "Churn" and "Ch\u200burn" cannot pass for one name, and lone
+# surrogates (only reachable through JSON escapes like "\ud800"). Zero-width (non-)joiners stay: emoji
+# sequences and several scripts need them.
+_INVISIBLE = ("\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e"
+              "\u115f\u1160\u3164\uffa0\ud800-\udfff")
 _STRIP = re.compile(f"[{_CONTROL}{_INVISIBLE}]")
 _SLACK_ENTITY = re.compile(r"&(amp|lt|gt);")
 _ENTITY_CHARS = {"amp": "&", "lt": "<", "gt": ">"}

@@ -84,18 +84,47 @@ def project_list(projects: list[Project], archived: int, now: datetime, slash: s
         for p in projects
     ]
     blocks = [header(f"Projects ({len(projects)})")]
-    # A section holds 3,000 characters; split long lists over several.
+    # A section holds 3,000 characters: split long lists over several, and stop well inside a message's
+    # 50 blocks, saying how many were left out.
     chunk: list[str] = []
+    shown = 0
     for row in rows:
         if chunk and sum(len(r) + 1 for r in chunk) + len(row) > 2900:
+            if len(blocks) == LIST_SECTIONS:
+                break
             blocks.append(section("\n".join(chunk)))
             chunk = []
         chunk.append(row)
+        shown += 1
     blocks.append(section("\n".join(chunk)))
+    notes = []
+    if shown < len(projects):
+        notes.append(f"…and {len(projects) - shown} more not shown.")
     if archived:
-        blocks.append(context(f"{archived} archived project{'s' if archived != 1 else ''} not shown."))
-    summary = "; ".join(f"{escape(p.name)} ({Phase(p.phase).title})" for p in projects)
-    return message(f"{len(projects)} active project{'s' if len(projects) != 1 else ''}: {summary}", blocks[:50])
+        notes.append(f"{archived} archived project{'s' if archived != 1 else ''} not shown.")
+    if notes:
+        blocks.append(context(" ".join(notes)))
+    return message(_list_gist(projects), blocks)
+
+
+# Sections of the list (after its header), leaving room for the note under it.
+LIST_SECTIONS = 45
+GIST_CHARACTERS = 3000
+
+
+def _list_gist(projects: list[Project]) -> str:
+    """The fallback text: every project while it stays short, then how many more."""
+    parts: list[str] = []
+    length = 0
+    for p in projects:
+        part = f"{escape(p.name)} ({Phase(p.phase).title})"
+        if length + len(part) > GIST_CHARACTERS:
+            break
+        parts.append(part)
+        length += len(part) + 2
+    more = len(projects) - len(parts)
+    summary = "; ".join(parts) + (f"; and {more} more" if more else "")
+    return f"{len(projects)} active project{'s' if len(projects) != 1 else ''}: {summary}"
 
 
 def create_button() -> dict[str, Any]:

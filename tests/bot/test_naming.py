@@ -39,7 +39,10 @@ def test_slash_text_with_a_real_mention_or_link_is_refused(token):
 def test_both_paths_share_the_rules_and_differ_only_in_wording():
     for source in NameSource:
         assert clean_name("a\x00b\u202ec\r\nd", source) == "abc d"  # bot.text.clean_text, single line
-        for text in ["", "   ", '""', "x" * 81, "???", "- - -"]:
+        # Characters that show nothing cannot make a second "Churn"; joiners in emoji sequences stay.
+        assert clean_name("Ch\u200burn\u2060\u3164\u200f", source) == "Churn"
+        assert clean_name("Team \U0001F469\u200d\U0001F4BB", source) == "Team \U0001F469\u200d\U0001F4BB"
+        for text in ["", "   ", '""', "x" * 81, "???", "- - -", "\u200b\u3164\u115f"]:
             with pytest.raises(NameRefused):
                 clean_name(text, source)
         assert clean_name("x" * 80, source) == "x" * 80
