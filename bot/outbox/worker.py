@@ -31,7 +31,8 @@ from bot.metrics import Metrics
 from bot.outbox import delivery, lookup, notices, pacing
 from bot.outbox.delivery import Delivered, GiveUp, NotInChannel, Outcome, RetryLater
 from bot.slack_clients import OUTBOX_TIMEOUT_SECONDS
-from storage.db import Database
+from bot.views.delivery import ADVICE, error_code
+from storage.db import Database, DatabaseBusy
 from storage.queries import outbox as outbox_rows
 from storage.queries import slack_messages
 from storage.tables import OutboxMessage, OutboxStatus
@@ -124,6 +125,9 @@ class OutboxWorker:
                 handled = await self.run_once()
             except asyncio.CancelledError:
                 raise
+            except DatabaseBusy as exc:  # saturated, not broken: the rows wait for the next pass
+                log.warning("outbox worker pass found the database busy (%s); retrying shortly", exc)
+                handled = 0
             except Exception:
                 log.exception("outbox worker pass failed; retrying shortly")
                 handled = 0
@@ -464,6 +468,9 @@ class OutboxWorker:
                      row.id, row.method, row.lane, row.attempts, outcome.ts, elapsed_ms, extra=extra)
         else:
             extra["error"] = outcome.error
-            level = logging.ERROR if isinstance(outcome, GiveUp) else logging.WARNING
+            # A refusal people can fix (an archived channel, Crisp not invited) is told to whoever asked;
+            # only the rest (say, blocks Slack rejects) are Crisp's own errors.
+            people_can_fix = isinstance(outcome, GiveUp) and error_code(outcome.error) in ADVICE
+            level = logging.ERROR if isinstance(outcome, GiveUp) and not people_can_fix else logging.WARNING
             log.log(level, "outbox send id=%s method=%s lane=%s attempt=%s result=%s error=%s ms=%.1f",
                     row.id, row.method, row.lane, row.attempts, result, outcome.error, elapsed_ms, extra=extra)
