@@ -127,8 +127,10 @@ async def handle_line(session: ConsoleSession, line: str) -> bool:
     elif word == ":home":
         await session.open_home()
     elif word == ":invite":
+        session.out(f"(you added Crisp to #{session.place.name})")
         await session.invite_bot()
     elif word == ":join":
+        session.out(f"(@{session.user.name} joined #{session.place.name})")
         await session.join()
     elif word in USAGE:
         session.out(f"!! usage: {USAGE[word]}")

@@ -201,9 +201,9 @@ async def test_inviting_crisp_where_no_project_is_shows_the_intro_whose_button_o
     assert "── #empty — Crisp posted:" in await console.type(":submit")
     assert (await console.project_in("C0EMPTY")).name == "Empty No More"
 
-    # Invited where a project lives already: no intro.
+    # Invited where a project lives already: no intro, only the console's own note.
     posted = len(console.standin.calls_to("chat.postMessage"))
-    assert await console.type(":invite") == ""
+    assert await console.type(":invite") == "(you added Crisp to #empty)"
     assert len(console.standin.calls_to("chat.postMessage")) == posted
 
 
@@ -227,13 +227,13 @@ async def test_home_prints_the_app_home(console):
 async def test_joining_a_project_channel_prints_the_welcome_only_to_the_newcomer(console):
     await console.type("/crisp project create Churn Radar")
     out = await console.type(":as bob", ":join")
-    assert out.startswith("you are now @bob\n── #general — only visible to @bob:")
+    assert out.startswith("you are now @bob\n(@bob joined #general)\n── #general — only visible to @bob:")
     assert "Welcome! This channel tracks *Churn Radar*" in out
     [ephemeral] = console.standin.ephemerals("C0GENERAL", "U0BOB")
     assert "Churn Radar" in ephemeral["text"]
 
     # Joining a channel without a project says nothing.
-    assert await console.type(":in #quiet", ":join") == "you are now in #quiet"
+    assert await console.type(":in #quiet", ":join") == "you are now in #quiet\n(@bob joined #quiet)"
 
 
 async def test_unknown_controls_and_missing_things_get_a_clear_line(console):
