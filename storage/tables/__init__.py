@@ -1,5 +1,6 @@
 """Every table, imported here so `SQLModel.metadata` knows them all (Alembic compares against it)."""
 
+from storage.tables.alerts import Alert, AlertFeedback, AlertGroup, AlertRoute
 from storage.tables.audit import AuditEntry
 from storage.tables.lifecycle import ChecklistTick, PhaseTransition
 from storage.tables.outbox import OutboxMessage, OutboxStatus, OutboxThrottle
@@ -7,5 +8,5 @@ from storage.tables.projects import Project
 from storage.tables.slack_message import SlackMessage
 from storage.tables.team import RoleAssignment, Stakeholder
 
-__all__ = ["AuditEntry", "ChecklistTick", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTransition",
-           "Project", "RoleAssignment", "SlackMessage", "Stakeholder"]
+__all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AuditEntry", "ChecklistTick", "OutboxMessage",
+           "OutboxStatus", "OutboxThrottle", "PhaseTransition", "Project", "RoleAssignment", "SlackMessage", "Stakeholder"]
