@@ -19,6 +19,8 @@ class Metrics:
             "crisp_slack_request_seconds", "Time to answer a request from Slack", ["kind"],
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5), registry=r)
         self.alerts_received = Counter("crisp_alerts_received", "Alerts received", ["source"], registry=r)
+        self.alerts_stored = Counter("crisp_alerts_stored", "Alerts stored (new or updated)", ["source"],
+                                     registry=r)
         self.alerts_relayed = Counter("crisp_alerts_relayed", "Alerts relayed to Slack", ["source"], registry=r)
         self.alerts_failed = Counter("crisp_alerts_failed", "Alert requests refused", ["source", "reason"],
                                      registry=r)

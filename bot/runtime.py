@@ -12,6 +12,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.alerts.relay import AlertRelay
 from bot.app import build_bolt_app
 from bot.authorization import SingleWorkspaceAuthorization, TokenRefused
 from bot.clock import Clock, SystemClock
@@ -56,7 +57,10 @@ class Runtime:
         self.db = Database(settings.database_url, pool_size=settings.database_pool_size,
                            pool_timeout=settings.database_pool_timeout)
         self.outbox = Outbox(self.clock)
-        self.services = Services(settings, self.db, self.clock, self.outbox, self.metrics)
+        self.services = Services(settings, self.db, self.clock, self.outbox, self.metrics,
+                                 bot_team_id=self._bot_team_id)
+        self.alert_relay = AlertRelay(self.services)
+        self._relay_task: asyncio.Task | None = None
         self.slack: SlackClients | None = None
         self.worker: OutboxWorker | None = None
         self.bolt_app: AsyncApp | None = None
@@ -68,6 +72,10 @@ class Runtime:
         self._worker_task: asyncio.Task | None = None
         self._background_tasks: list[asyncio.Task] = []
         self.authorization: SingleWorkspaceAuthorization | None = None
+
+    def _bot_team_id(self) -> str | None:
+        identity = self.authorization.identity if self.authorization is not None else None
+        return identity.team_id if identity is not None else None
 
     async def migrate(self) -> None:
         try:
@@ -98,6 +106,7 @@ class Runtime:
             await self._check_token()
         if worker:
             self._worker_task = asyncio.create_task(self.worker.run_forever(), name="outbox-worker")
+            self._relay_task = asyncio.create_task(self.alert_relay.run_forever(), name="alert-relay")
         if settings.scheduler_enabled if scheduler is None else scheduler:
             self._scheduler = build_scheduler(self.services)
             self._scheduler.start()
@@ -129,7 +138,8 @@ class Runtime:
     async def _serve_http(self) -> None:
         signing_secret = self.settings.slack_signing_secret
         self.web_app = build_web_app(self.services, self.bolt_app,
-                                     signing_secret=signing_secret.get_secret_value() if signing_secret else None)
+                                     signing_secret=signing_secret.get_secret_value() if signing_secret else None,
+                                     on_alerts_stored=self.alert_relay.wake)
         self._runner = web.AppRunner(self.web_app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
@@ -152,6 +162,10 @@ class Runtime:
             await self._runner.cleanup()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
+        if self._relay_task is not None:
+            self.alert_relay.stop()
+            self._relay_task.cancel()
+            await asyncio.gather(self._relay_task, return_exceptions=True)
         if self._worker_task is not None:
             self.worker.stop()
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -18,6 +19,8 @@ class Services:
     clock: Clock
     outbox: Outbox
     metrics: Metrics
+    # The bot's own workspace, once auth.test has told (alerts routed to ALERT_CHANNEL belong to it).
+    bot_team_id: Callable[[], str | None] = lambda: None
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.crisp_admins

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.commands import alerts as alert_commands
 from bot.commands import help as help_commands
 from bot.commands import project as project_commands
 from bot.commands import status as status_commands
@@ -22,7 +23,8 @@ log = logging.getLogger(__name__)
 
 
 def command_table() -> CommandTable:
-    return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS])
+    return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS,
+                         *alert_commands.COMMANDS])
 
 
 class CommandDispatcher:

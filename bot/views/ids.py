@@ -5,6 +5,13 @@ from __future__ import annotations
 
 class ActionId:
     OPEN_CREATE_PROJECT = "crisp.project.create.open"
+    # Buttons on an alert group's message; their value is {"g": group id}.
+    ALERT_ACK = "crisp.alert.ack"
+    ALERT_RESOLVE = "crisp.alert.resolve"
+    ALERT_SILENCE = "crisp.alert.silence"  # overflow: {"g": id, "for": "1h" | "4h" | "24h" | "resolved"}
+    ALERT_UNSILENCE = "crisp.alert.unsilence"
+    ALERT_USEFUL = "crisp.alert.useful"
+    ALERT_NOISE = "crisp.alert.noise"
 
 
 class CallbackId:
@@ -13,6 +20,7 @@ class CallbackId:
 
 class BlockId:
     PROJECT_NAME = "project_name"
+    ALERT_ACTIONS = "alert_actions"
 
 
 class InputId:

@@ -1,0 +1,140 @@
+"""Store a whole alert body in one transaction: groups upserted by (source, group key), alerts by
+fingerprint. A repeat of the same state changes nothing visible; any visible change marks the group
+dirty for the relay, which is woken after the commit."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.alerts import routing
+from bot.alerts.model import FIRING, RESOLVED, NormalisedAlert, NormalisedGroup, digest
+from bot.services import Services
+from storage.queries import alerts as alert_rows
+from storage.tables import Alert, AlertGroup
+
+log = logging.getLogger("crisp.alerts")
+
+
+@dataclass
+class Stored:
+    alerts: int = 0    # alerts in the body that were stored or matched a stored one
+    groups: int = 0    # groups they belong to
+    changed: int = 0   # groups with a visible change (the relay renders them)
+
+
+def hashed_key(group_key: str) -> str:
+    return hashlib.sha256(group_key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def alert_digest(alert: NormalisedAlert) -> str:
+    """What the message shows of an alert; the same digest again is a repeat."""
+    return digest(alert.status, alert.summary, alert.labels, alert.annotations, alert.values, alert.links,
+                  alert.ends_at if alert.status == RESOLVED else None)[:64]
+
+
+async def ingest(services: Services, groups: list[NormalisedGroup]) -> Stored:
+    """Everything in `groups` is stored, or nothing is (the transaction fails as a whole)."""
+    stored = Stored()
+    now = services.clock.now()
+    async with services.db.transaction() as session:
+        routes = await alert_rows.all_routes(session)
+        for group in groups:
+            await _store_group(services, session, group, routes, now, stored)
+    return stored
+
+
+async def _store_group(services: Services, session: AsyncSession, incoming: NormalisedGroup, routes, now: datetime,
+                       stored: Stored) -> None:
+    key = hashed_key(incoming.group_key)
+    group = await alert_rows.group_by_key(session, incoming.source, key, lock=True)
+    storable = [a for a in incoming.alerts if not a.only_if_known]
+    if group is None:
+        if not storable:
+            return  # nothing firing and nothing known: e.g. an Evidently run where every test passes
+        started = min((a.starts_at or now for a in storable), default=now)
+        await alert_rows.insert_group(session, dict(
+            source=incoming.source, group_key=key, title=incoming.title, severity=incoming.severity,
+            summary=incoming.summary, rule=incoming.rule, kind=incoming.kind, common_labels=incoming.common_labels,
+            links=incoming.links, external_url=incoming.external_url, status=FIRING, first_seen_at=now,
+            last_seen_at=now, started_at=started, alert_count=0, firing_count=0, truncated=incoming.truncated,
+            silenced_until_resolved=False, revision=0))
+        group = await alert_rows.group_by_key(session, incoming.source, key, lock=True)
+    existing = {alert.fingerprint: alert for alert in await alert_rows.alerts_of(session, group.id)}
+    changed = False
+    for alert in incoming.alerts:
+        known = existing.get(alert.fingerprint)
+        fingerprint_digest = alert_digest(alert)
+        if known is None:
+            if alert.only_if_known:
+                continue
+            known = Alert(group_id=group.id, fingerprint=alert.fingerprint, status=alert.status, summary=alert.summary,
+                          labels=alert.labels, annotations=alert.annotations, values=alert.values, links=alert.links,
+                          starts_at=alert.starts_at or now, ends_at=alert.ends_at, generator_url=alert.generator_url,
+                          digest=fingerprint_digest, first_seen_at=now, last_seen_at=now)
+            session.add(known)
+            existing[alert.fingerprint] = known
+            changed = True
+        elif known.digest != fingerprint_digest:
+            known.status, known.summary, known.labels = alert.status, alert.summary, alert.labels
+            known.annotations, known.values, known.links = alert.annotations, alert.values, alert.links
+            known.starts_at = alert.starts_at or known.starts_at
+            known.ends_at = alert.ends_at if alert.status == RESOLVED else None
+            known.generator_url = alert.generator_url
+            known.digest = fingerprint_digest
+            known.last_seen_at = now
+            changed = True
+        stored.alerts += 1
+    stored.groups += 1
+    await _refresh_group(services, session, group, incoming, list(existing.values()), routes, now, changed, stored)
+
+
+async def _refresh_group(services: Services, session: AsyncSession, group: AlertGroup, incoming: NormalisedGroup,
+                         alerts: list[Alert], routes, now: datetime, changed: bool, stored: Stored) -> None:
+    firing = [a for a in alerts if a.status == FIRING]
+    status = FIRING if firing else RESOLVED
+    if status != group.status:
+        changed = True
+        if status == RESOLVED:
+            ends = [a.ends_at for a in alerts if a.ends_at is not None]
+            group.resolved_at = max(ends) if ends else now
+        else:  # firing again
+            group.resolved_at = None
+            group.resolved_by = None
+            group.acked_by = None
+            group.acked_at = None
+    shown = (incoming.title, incoming.severity, incoming.summary, incoming.links, incoming.truncated)
+    if shown != (group.title, group.severity, group.summary, group.links, group.truncated):
+        changed = True
+        group.title, group.severity, group.summary = incoming.title, incoming.severity, incoming.summary
+        group.links, group.truncated = incoming.links, incoming.truncated
+    group.status = status
+    group.rule, group.kind, group.common_labels = incoming.rule or group.rule, incoming.kind, incoming.common_labels
+    group.external_url = incoming.external_url or group.external_url
+    group.alert_count, group.firing_count = len(alerts), len(firing)
+    group.started_at = min([a.starts_at for a in firing] or [group.started_at])
+    group.last_seen_at = now
+    if group.channel_id is None:
+        await _route(services, session, group, incoming, alerts, routes)
+    if changed:
+        group.revision += 1
+        group.dirty_since = group.dirty_since or now
+        stored.changed += 1
+    await session.flush()
+
+
+async def _route(services: Services, session: AsyncSession, group: AlertGroup, incoming: NormalisedGroup,
+                 alerts: list[Alert], routes) -> None:
+    found = await routing.destination(
+        session, slug=incoming.project_slug, label_sets=[group.common_labels, *(a.labels for a in alerts)],
+        routes=routes, alert_channel=services.settings.alert_channel, bot_team=services.bot_team_id())
+    group.team_id = found.team_id or group.team_id
+    group.project_id = found.project.id if found.project is not None else None
+    group.channel_id = found.channel_id
+    if found.channel_id is None and group.revision == 0:
+        log.warning("alert group %s (%s %r) matches no project and ALERT_CHANNEL is not set: it is kept, and "
+                    "listed by `alerts` in a channel without a project", group.id, group.source, group.title)

@@ -1,0 +1,137 @@
+"""The relay: a stateless sweep that turns alert groups with unrendered changes into outbox rows.
+
+A group's first message is a `chat.postMessage` under the key `alert:<group id>`; later changes are a
+`chat.update` of that message (a newer pending edit supersedes an older one, and an edit waits while
+the post is still pending) plus a short thread reply saying what changed since the last message.
+Each pass claims dirty groups inside its own transaction (`FOR UPDATE SKIP LOCKED` on PostgreSQL,
+SQLite's single writer otherwise), renders them, and clears their flag in the same commit, so two
+processes never render one change twice and a crash mid-pass leaves the change to the next pass.
+
+Seam for storms: `relay_once` takes a batch of groups; coalescing many new groups of one channel into
+a summary message belongs between the claim and the posts (not built yet)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.crisp_dm import Role
+from bot.services import Services
+from bot.views import alerts as views
+from storage.db import DatabaseBusy
+from storage.queries import alerts as alert_rows
+from storage.queries import team
+from storage.tables import AlertGroup
+
+log = logging.getLogger("crisp.alerts")
+
+BATCH = 50
+IDLE_POLL_SECONDS = 5.0
+MENTIONED_ROLES = (Role.ML_ENGINEER.value, Role.DATA_SCIENTIST.value)
+FIRING, RESOLVED = "firing", "resolved"
+
+
+def message_key(group: AlertGroup) -> str:
+    return f"alert:{group.id}"
+
+
+async def relay_once(services: Services, *, limit: int = BATCH) -> int:
+    """Render one batch of changed groups; returns how many were rendered."""
+    now = services.clock.now()
+    with services.db.background():  # people waiting on an answer write first
+        async with services.db.transaction() as session:
+            bot_team = services.bot_team_id()
+            if bot_team:
+                await alert_rows.adopt_workspace(session, bot_team)
+            await alert_rows.end_silences(session, now=now)
+            groups = await alert_rows.claim_dirty(session, now=now, limit=limit)
+            for group in groups:
+                await _relay_group(services, session, group)
+    return len(groups)
+
+
+async def relay_all(services: Services) -> int:
+    """Passes until nothing is left to render (tests, the console, and the periodic job)."""
+    total = 0
+    while True:
+        done = await relay_once(services)
+        total += done
+        if done < BATCH:
+            return total
+
+
+async def mentions_for(session: AsyncSession, group: AlertGroup) -> list[str]:
+    """Drift and performance alerts mention the project's ML engineers and data scientists."""
+    if not group.kind or group.project_id is None:
+        return []
+    holders = await team.current_holders(session, group.project_id)
+    return list(dict.fromkeys(user_id for role, user_id in holders if role in MENTIONED_ROLES))
+
+
+async def _relay_group(services: Services, session: AsyncSession, group: AlertGroup) -> None:
+    now = services.clock.now()
+    alerts = await alert_rows.alerts_of(session, group.id)
+    mentions = await mentions_for(session, group)
+    key = group.message_key or message_key(group)
+    shown = 0
+    if group.message_key is None:
+        body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else ())
+        await services.outbox.post(session, group.team_id, group.channel_id, body, key=key)
+        group.message_key = key
+        shown = len(alerts)
+    else:
+        added = [a for a in alerts if a.relayed_status is None]
+        resolved = [a for a in alerts if a.relayed_status == FIRING and a.status == RESOLVED]
+        refired = [a for a in alerts if a.relayed_status == RESOLVED and a.status == FIRING]
+        body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else ())
+        if await services.outbox.update(session, group.team_id, key, body) is None:
+            log.warning("alert group %s: its message %s is gone; the change is not shown", group.id, key)
+        note = views.change_note(added=added, resolved=resolved, refired=refired, group=group, now=now,
+                                 mentions=mentions if (refired or added) else ())
+        if note is not None:
+            await services.outbox.post(session, group.team_id, group.channel_id, note, thread_of=key)
+        shown = len(added) + len(resolved) + len(refired)
+    for alert in alerts:
+        alert.relayed_status = alert.status
+    group.relayed_status = group.status
+    group.dirty_since = None
+    if shown:
+        services.metrics.alerts_relayed.labels(source=group.source).inc(shown)
+    await session.flush()
+
+
+class AlertRelay:
+    """Runs `relay_once` whenever ingest stored a change (and every few seconds regardless, for silences
+    that ran out and changes left by a process that died mid-pass)."""
+
+    def __init__(self, services: Services, *, idle_poll_seconds: float = IDLE_POLL_SECONDS):
+        self.services = services
+        self.idle_poll_seconds = idle_poll_seconds
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run_forever(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                if await relay_once(self.services) >= BATCH:
+                    continue
+            except asyncio.CancelledError:
+                raise
+            except DatabaseBusy as exc:
+                log.warning("alert relay found the database busy (%s); retrying shortly", exc)
+            except Exception:
+                log.exception("alert relay pass failed; retrying shortly")
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll_seconds)
+            except TimeoutError:
+                pass

@@ -1,0 +1,144 @@
+"""POST /alerts/{alertmanager,grafana,evidently,generic}: check the credential, the size and the format,
+store the whole body in one transaction, and answer 202 only after the commit. Refusals are 401, 400
+(naming the field) or 413, each with one WARNING line and nothing stored; a busy database is 503 with
+Retry-After, so the sender tries again. Never a 500."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from bot.alerts.formats import PARSERS, FormatError
+from bot.alerts.ingest import ingest
+from bot.services import Services
+from storage.db import DatabaseBusy
+
+log = logging.getLogger("crisp.alerts")
+
+MAX_BODY_BYTES = 1024 * 1024
+SIGNATURE_HEADER = "X-Grafana-Alerting-Signature"
+SIGNATURE_TIMESTAMP_HEADER = "X-Grafana-Alerting-Signature-Timestamp"
+BUSY_RETRY_AFTER_SECONDS = 5
+
+
+class Credentials:
+    """`Authorization: Bearer $ALERT_TOKEN`, or Grafana's HMAC-SHA256 of the body (of `timestamp:body` when the
+    timestamp header is sent) when ALERT_HMAC_SECRET is set; both compared in constant time."""
+
+    def __init__(self, token: str | None, hmac_secret: str | None):
+        self._token = token.encode() if token else None
+        self._secret = hmac_secret.encode() if hmac_secret else None
+
+    @property
+    def configured(self) -> bool:
+        return self._token is not None or self._secret is not None
+
+    def bearer_ok(self, headers) -> bool:
+        if self._token is None:
+            return False
+        scheme, _, given = headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer":
+            return False
+        return hmac.compare_digest(given.strip().encode("utf-8", "surrogateescape"), self._token)
+
+    def wants_body(self, headers) -> bool:
+        """Whether the request may still pass by a signature over its body."""
+        return self._secret is not None and bool(headers.get(SIGNATURE_HEADER))
+
+    def signature_ok(self, headers, raw: bytes) -> bool:
+        signed = raw
+        stamp = headers.get(SIGNATURE_TIMESTAMP_HEADER)
+        if stamp:
+            signed = stamp.encode("utf-8", "surrogateescape") + b":" + raw
+        expected = hmac.new(self._secret, signed, hashlib.sha256).hexdigest().encode()
+        given = headers.get(SIGNATURE_HEADER, "").strip().lower().encode("utf-8", "surrogateescape")
+        return hmac.compare_digest(given, expected)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(raw: bytes) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError([{"field": "(body)", "message": f"is not UTF-8 (byte {exc.start})"}]) from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise FormatError([{"field": "(body)", "message": "is nested too deeply"}]) from None
+    except ValueError as exc:  # JSONDecodeError, NaN/Infinity, integers too long to read
+        raise FormatError([{"field": "(body)", "message": f"is not JSON ({str(exc).splitlines()[0][:200]})"}]) \
+            from None
+
+
+def routes(services: Services, *, on_stored: Callable[[], None] = lambda: None) -> list[web.RouteDef]:
+    settings = services.settings
+    credentials = Credentials(settings.alert_token.get_secret_value() if settings.alert_token else None,
+                              settings.alert_hmac_secret.get_secret_value() if settings.alert_hmac_secret else None)
+    metrics = services.metrics
+
+    def refuse(source: str, status: int, reason: str, body: dict[str, Any], request: web.Request,
+               *, headers: dict[str, str] | None = None) -> web.Response:
+        metrics.alerts_failed.labels(source=source, reason=reason).inc()
+        log.warning("alert request refused: %s %s (source=%s remote=%s)", status, body.get("error", reason), source,
+                    request.remote, extra={"status": status, "reason": reason, "source": source})
+        return web.json_response(body, status=status, headers=headers)
+
+    def receiver(source: str):
+        parse = PARSERS[source]
+
+        async def receive(request: web.Request) -> web.Response:
+            if not credentials.configured:
+                metrics.alerts_failed.labels(source=source, reason="unauthorized").inc()
+                log.warning("alert request refused: ALERT_TOKEN is not set, so the alert endpoints answer 401 to "
+                            "everyone (source=%s remote=%s); set ALERT_TOKEN and give senders that bearer token",
+                            source, request.remote, extra={"status": 401, "reason": "no ALERT_TOKEN"})
+                return web.json_response({"error": "alert endpoints are not configured (ALERT_TOKEN is not set)"},
+                                         status=401, headers={"WWW-Authenticate": "Bearer"})
+            bearer = credentials.bearer_ok(request.headers)
+            if not bearer and not credentials.wants_body(request.headers):
+                return refuse(source, 401, "unauthorized", {"error": "missing or wrong credential"}, request,
+                              headers={"WWW-Authenticate": "Bearer"})
+            if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+                return refuse(source, 413, "too_large", {"error": f"body over {MAX_BODY_BYTES} bytes"}, request)
+            try:
+                raw = await request.read()
+            except web.HTTPRequestEntityTooLarge:
+                return refuse(source, 413, "too_large", {"error": f"body over {MAX_BODY_BYTES} bytes"}, request)
+            if not bearer and not credentials.signature_ok(request.headers, raw):
+                return refuse(source, 401, "unauthorized", {"error": "missing or wrong credential"}, request,
+                              headers={"WWW-Authenticate": "Bearer"})
+            try:
+                groups = parse(parse_json(raw), request.query)
+            except FormatError as problem:
+                return refuse(source, 400, "invalid", {"error": problem.summary, "detail": problem.detail}, request)
+            received = sum(len(group.alerts) for group in groups)
+            metrics.alerts_received.labels(source=source).inc(received)
+            try:
+                stored = await ingest(services, groups)
+            except DatabaseBusy:
+                return refuse(source, 503, "busy", {"error": "busy, try again"}, request,
+                              headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})
+            except Exception:
+                # Not the sender's fault: keep its alerts by making it send them again.
+                log.exception("alert ingest failed (source=%s); answered 503 so the sender retries", source)
+                metrics.alerts_failed.labels(source=source, reason="error").inc()
+                return web.json_response({"error": "could not store the alerts, try again"}, status=503,
+                                         headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})
+            metrics.alerts_stored.labels(source=source).inc(stored.alerts)
+            if stored.changed:
+                on_stored()
+            return web.json_response({"status": "stored", "alerts": stored.alerts, "groups": stored.groups},
+                                     status=202)
+
+        return receive
+
+    return [web.post(f"/alerts/{source}", receiver(source)) for source in PARSERS]
