@@ -12,6 +12,7 @@ from bot.services import Services
 from bot.views import projects as views
 from bot.views import replies
 from bot.views.ids import ActionId
+from handlers.actions import alerts
 from handlers.modals import modal_opener
 
 
@@ -33,3 +34,4 @@ def register(app: AsyncApp, services: Services) -> None:
                                             replies.error(exc.message, slash=services.settings.slash_command))
 
     app.action(ActionId.OPEN_CREATE_PROJECT)(open_create_project)
+    alerts.register(app, services)

@@ -1,0 +1,50 @@
+"""Buttons on alert messages: parse the press, hand it to the alerts service; answers go through the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.alerts import actions as alert_actions
+from bot.errors import UserError
+from bot.onboarding import service as onboarding
+from bot.services import Services
+from bot.views import replies
+from bot.views.ids import ActionId
+
+ALERT_BUTTONS = (ActionId.ALERT_ACK, ActionId.ALERT_RESOLVE, ActionId.ALERT_SILENCE, ActionId.ALERT_UNSILENCE,
+                 ActionId.ALERT_USEFUL, ActionId.ALERT_NOISE)
+
+
+def _id_of(value: Any) -> str:
+    found = value.get("id") if isinstance(value, dict) else None
+    return found if isinstance(found, str) else ""
+
+
+def _value_of(action: dict[str, Any]) -> str | None:
+    """A button's value, or the chosen option's of an overflow menu."""
+    option = action.get("selected_option")
+    if isinstance(option, dict) and isinstance(option.get("value"), str):
+        return option["value"]
+    return action.get("value") if isinstance(action.get("value"), str) else None
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    async def on_alert_button(ack, body, action) -> None:
+        await ack()
+        channel_id, team_id, user_id = _id_of(body.get("channel")), _id_of(body.get("team")), _id_of(body.get("user"))
+        try:
+            pressed = alert_actions.parse_press(action.get("action_id", ""), _value_of(action))
+            answer = await alert_actions.press(services, team_id=team_id, user_id=user_id, pressed=pressed)
+        except UserError as exc:
+            answer = None
+            if channel_id:
+                await onboarding.tell_privately(services, team_id, channel_id, user_id,
+                                                replies.error(exc.message, hint=exc.hint,
+                                                              slash=services.settings.slash_command))
+        if answer and channel_id:
+            await onboarding.tell_privately(services, team_id, channel_id, user_id, alert_actions.thanks(answer))
+
+    for action_id in ALERT_BUTTONS:
+        app.action(action_id)(on_alert_button)
