@@ -151,6 +151,9 @@ def group_message(group: AlertGroup, alerts: Sequence[Alert], now: datetime, *,
                                               if group.summary and group.summary != group.title else "")),
         context(state_line(group, now)),
     ]
+    common = [(k, v) for k, v in sorted(group.common_labels.items()) if k not in HIDDEN_LABELS][:LABELS_SHOWN]
+    if common:
+        blocks.append(context(" ".join(code(f"{key}={value}") for key, value in common)))
     blocks += [_alert_section(alert, group) for alert in alerts[:MAX_ALERTS_SHOWN]]
     hidden = max(0, len(alerts) - MAX_ALERTS_SHOWN) + (group.truncated or 0)
     if hidden:
