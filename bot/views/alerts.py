@@ -15,9 +15,11 @@ from bot.views.mrkdwn import channel, clip, code, escape, slack_date, user, with
 from storage.tables import Alert, AlertGroup, Project
 
 FIRING, RESOLVED = "firing", "resolved"
-MAX_ALERTS_SHOWN = 10          # sections of alerts in one message; the rest are counted
-ALERT_TEXT_LIMIT = 700         # characters per alert section: 10 of them stay far below Slack's ~13k
+MAX_ALERTS_SHOWN = 8           # sections of alerts in one message; the rest are counted
+ALERT_TEXT_LIMIT = 1000        # characters per alert section: 8 of them stay below Slack's ~13k per message
+SUMMARY_SHOWN = 600            # characters of an alert's summary (escaped), within its section
 LABELS_SHOWN = 8
+LABEL_VALUE_SHOWN = 80         # characters of a label value, before it is put in a code span
 COLORS = {"critical": "#E01E5A", "firing": "#ECB22E", "resolved": "#2EB67D", "silenced": "#9E9E9E"}
 SEVERITY_EMOJI = {"critical": ":rotating_light:", "error": ":red_circle:", "warning": ":warning:",
                   "info": ":information_source:"}
@@ -82,15 +84,20 @@ def state_line(group: AlertGroup, now: datetime) -> str:
     return line
 
 
+def _pair(key: str, value: Any) -> str:
+    """`key=value` as a code span; long keys and values are cut first, so no span is ever cut open."""
+    return code(f"{str(key)[:LABEL_VALUE_SHOWN]}={str(value)[:LABEL_VALUE_SHOWN]}")
+
+
 def _alert_section(alert: Alert, group: AlertGroup) -> Block:
     icon = ":red_circle:" if alert.status == FIRING else ":large_green_circle:"
-    lines = [f"{icon} *{escape(alert.summary or group.title)}*"]
+    lines = [f"{icon} *{clip(escape(alert.summary or group.title), SUMMARY_SHOWN)}*"]
     labels = [(k, v) for k, v in sorted(alert.labels.items())
               if k not in HIDDEN_LABELS and group.common_labels.get(k) != v][:LABELS_SHOWN]
     if labels:
-        lines.append(" ".join(code(f"{key}={value}") for key, value in labels))
+        lines.append(" ".join(_pair(key, value) for key, value in labels))
     if alert.values:
-        lines.append("Values: " + ", ".join(code(f"{key}={_value(value)}") for key, value in
+        lines.append("Values: " + ", ".join(_pair(key, _value(value)) for key, value in
                                              list(alert.values.items())[:LABELS_SHOWN]))
     description = alert.annotations.get("description")
     if description and description != alert.summary:
@@ -101,7 +108,12 @@ def _alert_section(alert: Alert, group: AlertGroup) -> Block:
                  if group.links.get(name) != url and name in LINK_LABELS]
     if own_links:
         lines.append(" · ".join(own_links))
-    return {"type": "section", "text": mrkdwn("\n".join(lines), ALERT_TEXT_LIMIT)}
+    text = lines[0]
+    for line in lines[1:]:  # whole lines only: a line cut short could leave a code span or bold open
+        if len(text) + 1 + len(line) > ALERT_TEXT_LIMIT:
+            break
+        text += "\n" + line
+    return {"type": "section", "text": mrkdwn(text, ALERT_TEXT_LIMIT)}
 
 
 def _buttons(group: AlertGroup, now: datetime) -> Block:
@@ -153,7 +165,7 @@ def group_message(group: AlertGroup, alerts: Sequence[Alert], now: datetime, *,
     ]
     common = [(k, v) for k, v in sorted(group.common_labels.items()) if k not in HIDDEN_LABELS][:LABELS_SHOWN]
     if common:
-        blocks.append(context(" ".join(code(f"{key}={value}") for key, value in common)))
+        blocks.append(context(" ".join(_pair(key, value) for key, value in common)))
     blocks += [_alert_section(alert, group) for alert in alerts[:MAX_ALERTS_SHOWN]]
     hidden = max(0, len(alerts) - MAX_ALERTS_SHOWN) + (group.truncated or 0)
     if hidden:
@@ -184,7 +196,7 @@ def change_note(*, added: Sequence[Alert], resolved: Sequence[Alert], refired: S
     for verb, items in (("New", added), ("Firing again", refired), ("Resolved", resolved)):
         if items and not (verb == "Resolved" and group.status == RESOLVED and len(lines) == 1 and
                           len(items) == group.alert_count):
-            names = ", ".join(escape(clip(a.summary or a.fingerprint, 120)) for a in items[:5])
+            names = ", ".join(escape(a.summary or a.fingerprint) for a in items[:5])
             more = f" and {len(items) - 5} more" if len(items) > 5 else ""
             lines.append(f"{verb} ({len(items)}): {names}{more}")
     if not lines:
@@ -213,7 +225,7 @@ def open_alerts_reply(project: Project | None, groups: Sequence[AlertGroup], tot
         if _silenced(group, now):
             state += " · :zzz: silenced"
         place = f" · {channel(group.channel_id)}" if project is None and group.channel_id else ""
-        lines.append(f"{_severity(group)} *{escape(clip(group.title, 150))}* · {code(group.severity)} · "
+        lines.append(f"{_severity(group)} *{escape(group.title)}* · {code(group.severity)} · "
                      f"{group.firing_count} firing · {duration(now - group.started_at)} old · {state}{place}")
     more = total - len(groups)
     count = f"{total} open alert group{'s' if total != 1 else ''}"

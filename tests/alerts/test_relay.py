@@ -112,7 +112,7 @@ async def test_a_big_group_stays_within_block_kit_limits(runtime, slack, alerts,
     assert check_message_blocks(blocks) == []
     assert len(blocks) <= 50
     assert sum(len(str(b)) for b in blocks) < 13000
-    assert "…and 50 more alerts" in message_text(post)
+    assert "…and 52 more alerts" in message_text(post)
 
 
 async def test_alerts_added_to_a_group_edit_the_message_and_reply(runtime, slack, alerts, standin, relay):

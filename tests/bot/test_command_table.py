@@ -64,7 +64,8 @@ def test_arguments_are_declared_in_the_row():
     table = command_table()
     assert {c.usage: c.takes_args for c in table.in_help_order} == {
         "help": False, "status": False, "project create NAME": True, "project list": False,
-        "project archive": False}
+        "project archive": False, "alerts": False, "alerts route KEY=VALUE": True,
+        "alerts unroute KEY=VALUE": True}
     later = Command(("phase", "next"), "move to the following phase", nothing, args="[NOTE]")
     assert (later.usage, later.takes_args) == ("phase next [NOTE]", True)
     grown = CommandTable([*table.in_help_order, later])
@@ -75,4 +76,5 @@ def test_arguments_are_declared_in_the_row():
 
 def test_help_order_is_the_declared_order():
     assert [c.usage for c in command_table().in_help_order] == [
-        "help", "status", "project create NAME", "project list", "project archive"]
+        "help", "status", "project create NAME", "project list", "project archive", "alerts",
+        "alerts route KEY=VALUE", "alerts unroute KEY=VALUE"]

@@ -22,18 +22,19 @@ async def test_empty_text_is_help_for_a_channel_without_project(slack):
     answer = await slack.command("", user="U0BOB", channel="C0NEW")
     assert answer.status == 200
     assert answer.json["response_type"] == "ephemeral"
-    assert listed(answer) == ["/crisp help", "/crisp project create NAME", "/crisp project list"]
+    assert listed(answer) == ["/crisp help", "/crisp project create NAME", "/crisp project list", "/crisp alerts"]
     assert any(b["type"] == "actions" for b in answer.json["blocks"])  # a Create button
 
 
 async def test_help_lists_only_what_the_caller_may_do_here(slack):
     await slack.command("project create Churn Radar", channel="C0CHURN")
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
-    assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list"]
-    assert "1 more command needs a project role or admin rights" in str(member.json["blocks"])
+    assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp alerts"]
+    assert "3 more commands need a project role or admin rights" in str(member.json["blocks"])
 
     admin = await slack.command("help", user="U0ADMIN", channel="C0CHURN")
-    assert listed(admin) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp project archive"]
+    assert listed(admin) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp project archive",
+                             "/crisp alerts", "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE"]
 
 
 async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runtime, slack):
@@ -143,4 +144,5 @@ async def test_help_grows_with_the_table(runtime):
                                 None, open_modal=None, commands=grown, reads=reads)
         reply = await show_help(invocation)
     assert reply.body["text"].splitlines()[1:] == [
-        "/crisp help", "/crisp project create NAME", "/crisp project list", "/crisp phase next [NOTE]"]
+        "/crisp help", "/crisp project create NAME", "/crisp project list", "/crisp alerts",
+        "/crisp phase next [NOTE]"]
