@@ -29,16 +29,30 @@ Type what you would type in Slack, e.g. `/crisp help`, `/crisp project create Ch
 People and channels keep their ids across restarts; the up arrow recalls earlier lines."""
 
 
-def console_settings(settings: Settings, api_url: str) -> Settings:
+def console_settings(settings: Settings, api_url: str, *, general_channel: str | None = None) -> Settings:
     """Console mode is its own little workspace: a stand-in token and secret, and the console's
-    first person as admin unless CRISP_ADMINS names others."""
+    first person as admin unless CRISP_ADMINS names others. The alert endpoints take ALERT_TOKEN, or a
+    token made for this run (printed at start); alerts that match no project land in ALERT_CHANNEL, or
+    in #general, so a `curl` of a sample shows up at once."""
     return settings.model_copy(update={
         "slack_bot_token": SecretStr("xoxb-console-" + secrets.token_hex(8)),
         "slack_signing_secret": SecretStr(secrets.token_hex(16)),
         "slack_app_token": None,
         "slack_api_url": api_url,
         "crisp_admins": settings.crisp_admins or ("U0YOU",),
+        "alert_token": settings.alert_token or SecretStr("console-" + secrets.token_urlsafe(12)),
+        "alert_channel": settings.alert_channel or general_channel,
     })
+
+
+def alerts_banner(runtime: Runtime) -> str:
+    """How to send the console an alert (contract §1: the token is printed at start)."""
+    token = runtime.settings.alert_token.get_secret_value()
+    base = f"http://{reachable(runtime.settings.host)}:{runtime.port}/alerts"
+    return (f"Alerts: POST {base}/{{alertmanager,grafana,evidently,generic}} with "
+            f"\"Authorization: Bearer {token}\", e.g.\n"
+            f"  curl -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' "
+            f"--data @alertmanager_firing.json {base}/alertmanager")
 
 
 async def start_console(settings: Settings, out: Callable[[str], None], *, files: ConsoleFiles | None = None,
@@ -46,7 +60,8 @@ async def start_console(settings: Settings, out: Callable[[str], None], *, files
     """`files`: where people and channels are remembered across restarts (None: only for this run)."""
     standin = SlackStandIn()
     api_url = await standin.start()
-    local = console_settings(settings, api_url)
+    directory = Directory(files.directory if files else None)
+    local = console_settings(settings, api_url, general_channel=directory.channel_id("general"))
     runtime = Runtime(local)
     try:
         try:
@@ -69,7 +84,7 @@ async def start_console(settings: Settings, out: Callable[[str], None], *, files
         slash_command=local.slash_command,
         out=out,
         settle=runtime.worker.wait_idle,
-        directory=Directory(files.directory if files else None),
+        directory=directory,
     )
     return runtime, standin, session
 
@@ -171,6 +186,7 @@ def run_console(settings: Settings) -> int:
             try:
                 out(f"Crisp console — database {runtime.settings.safe_database_url()}, "
                     f"HTTP on port {runtime.port} (/healthz, /metrics).")
+                out(alerts_banner(runtime))
                 out(f"You are @{session.user.name} in #{session.place.name}. Type :help for the controls, "
                     f"{session.slash_command} help for the bot.")
                 while True:
