@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from pydantic import SecretStr
 
-from bot.console.directory import Directory
+from bot.console.directory import Directory, slack_id
 from bot.console.files import ConsoleFiles, console_files
 from bot.console.session import ConsoleSession
 from bot.console.terminal import InterruptWatch, LineReader, LoopThread
@@ -61,7 +61,9 @@ async def start_console(settings: Settings, out: Callable[[str], None], *, files
     standin = SlackStandIn()
     api_url = await standin.start()
     directory = Directory(files.directory if files else None)
-    local = console_settings(settings, api_url, general_channel=directory.channel_id("general"))
+    # The id #general will get (nothing is written before the bot has started on its database).
+    general = directory.channels.get("general") or slack_id("C", "general", directory.channels.values())
+    local = console_settings(settings, api_url, general_channel=general)
     runtime = Runtime(local)
     try:
         try:
