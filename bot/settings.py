@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     alert_token: SecretStr | None = None
     alert_hmac_secret: SecretStr | None = None
     alert_channel: str | None = None
+    # Alertmanager's base URL, for silences made from Slack (else the payload's externalURL when reachable).
+    alertmanager_url: str | None = None
+    # Unacknowledged critical alert groups are announced again after this long, then escalated.
+    alert_renotify_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
     crisp_admins: Annotated[tuple[str, ...], NoDecode] = ()
     default_timezone: str = "UTC"
     scheduler_enabled: bool = True
@@ -74,7 +78,7 @@ class Settings(BaseSettings):
     outbox_late_apply_seconds: float = Field(default=90.0, ge=0, le=3600)
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "alert_token",
-                     "alert_hmac_secret", "alert_channel", mode="before")
+                     "alert_hmac_secret", "alert_channel", "alertmanager_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
@@ -99,6 +103,15 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/\s]+", value or ""):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("alertmanager_url")
+    @classmethod
+    def _alertmanager_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL (e.g. http://alertmanager:9093)")
+        return value.rstrip("/")
 
     @field_validator("host")
     @classmethod
