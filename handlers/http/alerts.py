@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.alerts.formats import PARSERS, FormatError
+from bot.alerts.formats.common import scrub
 from bot.alerts.ingest import ingest
 from bot.services import Services
 from storage.db import DatabaseBusy
@@ -71,7 +72,7 @@ def parse_json(raw: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise FormatError([{"field": "(body)", "message": f"is not UTF-8 (byte {exc.start})"}]) from None
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return scrub(json.loads(text, parse_constant=_refuse_constant))
     except RecursionError:
         raise FormatError([{"field": "(body)", "message": "is nested too deeply"}]) from None
     except ValueError as exc:  # JSONDecodeError, NaN/Infinity, integers too long to read

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from bot.alerts.model import URL_LIMIT
+from bot.text import clean_text
 
 # Go's zero time (Alertmanager's endsAt of a firing alert) and anything before 1971 mean "not set".
 _NOT_SET_BEFORE = datetime(1971, 1, 1, tzinfo=UTC)
@@ -36,6 +37,18 @@ class Model(BaseModel):
     """Unknown fields are ignored; missing optional ones take their defaults."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+def scrub(value: Any) -> Any:
+    """Every string of a parsed body (keys too) without control characters, NUL, bidi overrides or lone
+    surrogates: what no message should show and PostgreSQL cannot store."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(key)): scrub(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [scrub(inner) for inner in value]
+    return value
 
 
 def _label_value(value: Any) -> str:
