@@ -184,21 +184,28 @@ def group_message(group: AlertGroup, alerts: Sequence[Alert], now: datetime, *,
     return body
 
 
+def _names(items: Sequence[Alert]) -> str:
+    names = ", ".join(escape(a.summary or a.fingerprint) for a in items[:5])
+    return names + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+
+
 def change_note(*, added: Sequence[Alert], resolved: Sequence[Alert], refired: Sequence[Alert],
                 group: AlertGroup, now: datetime, mentions: Sequence[str] = ()) -> dict[str, Any] | None:
-    """A short thread reply saying what changed since the message was last edited; None when nothing did."""
+    """A short thread reply saying what changed since the message was last edited; None when nothing did.
+    The group's own turn (resolved, firing again) comes first; alerts are listed by what happened to them,
+    unless the group's line already says it of all of them."""
     lines = []
-    if group.status == RESOLVED and group.relayed_status == FIRING:
+    whole_group_resolved = group.status == RESOLVED and group.relayed_status == FIRING
+    whole_group_refired = group.status == FIRING and group.relayed_status == RESOLVED
+    if whole_group_resolved:
         ended = group.resolved_at or now
         lines.append(f":large_green_circle: Resolved after {duration(ended - group.started_at)}.")
-    elif group.status == FIRING and group.relayed_status == RESOLVED:
+    elif whole_group_refired:
         lines.append(f"{_severity(group)} Firing again.")
-    for verb, items in (("New", added), ("Firing again", refired), ("Resolved", resolved)):
-        if items and not (verb == "Resolved" and group.status == RESOLVED and len(lines) == 1 and
-                          len(items) == group.alert_count):
-            names = ", ".join(escape(a.summary or a.fingerprint) for a in items[:5])
-            more = f" and {len(items) - 5} more" if len(items) > 5 else ""
-            lines.append(f"{verb} ({len(items)}): {names}{more}")
+    for verb, items, said in (("New", added, False), ("Firing again", refired, whole_group_refired),
+                              ("Resolved", resolved, whole_group_resolved)):
+        if items and not (said and len(items) == group.alert_count):
+            lines.append(f"{verb} ({len(items)}): {_names(items)}")
     if not lines:
         return None
     if mentions and group.status == FIRING:

@@ -143,3 +143,29 @@ async def test_two_relays_at_once_render_each_change_once(runtime, slack, alerts
     await drain()
     posts = [c for c in standin.calls_to("chat.postMessage") if "attachments" in c.args]
     assert sorted(p.args["text"] for p in posts) == sorted(f"Firing: alert {n} (warning)" for n in range(30))
+
+
+async def test_a_group_firing_again_says_so_in_the_thread(runtime, slack, alerts, standin, relay):
+    await make_project(slack, "Churn", "C0CHURN")
+    for status in ("firing", "resolved"):
+        assert (await alerts.post("generic", generic("Latency", project="churn", status=status))).status == 202
+        await relay()
+    standin.calls.clear()
+    assert (await alerts.post("generic", generic("Latency", project="churn"))).status == 202
+    await relay()
+    [edit] = standin.calls_to("chat.update")
+    assert edit.args["text"].startswith("Firing: Latency")
+    [note] = standin.calls_to("chat.postMessage")
+    assert note.args["text"] == ":warning: Firing again."
+
+
+async def test_metrics_count_alerts_received_stored_relayed_and_refused(runtime, slack, alerts, relay):
+    await make_project(slack, "Churn", "C0CHURN")
+    assert (await alerts.post("generic", [generic("a", project="churn"), generic("b", project="churn")])).status == 202
+    assert (await alerts.post("generic", {"status": "firing"})).status == 400
+    await relay()
+    exposition = (await slack.get("/metrics")).text
+    assert 'crisp_alerts_received_total{source="generic"} 2.0' in exposition
+    assert 'crisp_alerts_stored_total{source="generic"} 2.0' in exposition
+    assert 'crisp_alerts_relayed_total{source="generic"} 2.0' in exposition
+    assert 'crisp_alerts_failed_total{reason="invalid",source="generic"} 1.0' in exposition
