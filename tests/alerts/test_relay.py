@@ -169,3 +169,26 @@ async def test_metrics_count_alerts_received_stored_relayed_and_refused(runtime,
     assert 'crisp_alerts_stored_total{source="generic"} 2.0' in exposition
     assert 'crisp_alerts_relayed_total{source="generic"} 2.0' in exposition
     assert 'crisp_alerts_failed_total{reason="invalid",source="generic"} 1.0' in exposition
+
+
+async def test_a_relay_pass_that_dies_midway_leaves_every_change_for_the_next(runtime, slack, alerts, standin,
+                                                                            relay, monkeypatch):
+    await make_project(slack, "Churn", "C0CHURN")
+    for n in range(5):
+        assert (await alerts.post("generic", generic(f"alert {n}", project="churn"))).status == 202
+    real_post = runtime.services.outbox.post
+    calls = {"n": 0}
+
+    async def dying_post(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("process died here")
+        return await real_post(*args, **kwargs)
+
+    monkeypatch.setattr(runtime.services.outbox, "post", dying_post)
+    with pytest.raises(RuntimeError):
+        await relay_once(runtime.services)
+    monkeypatch.setattr(runtime.services.outbox, "post", real_post)
+    await relay()
+    posts = [c.args["text"] for c in standin.calls_to("chat.postMessage") if "attachments" in c.args]
+    assert sorted(posts) == sorted(f"Firing: alert {n} (warning)" for n in range(5))
