@@ -100,7 +100,7 @@ def _alert_section(alert: Alert, group: AlertGroup) -> Block:
         lines.append("Values: " + ", ".join(_pair(key, _value(value)) for key, value in
                                              list(alert.values.items())[:LABELS_SHOWN]))
     description = alert.annotations.get("description")
-    if description and description != alert.summary:
+    if description and description not in (alert.summary, group.summary):
         lines.append(escape(clip(description, 300)))
     if alert.annotations.get("drifted_columns"):
         lines.append("Drifted columns: " + escape(alert.annotations["drifted_columns"]))
