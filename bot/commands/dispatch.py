@@ -16,7 +16,7 @@ from bot.services import Services
 from bot.views import projects as project_views
 from bot.views import replies
 from storage.db import DatabaseBusy
-from storage.queries import projects, team
+from storage.queries import projects
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,7 @@ class CommandDispatcher:
         name = match.command.usage
         try:
             async with self.services.db.read() as reads:
-                project = await projects.active_in_channel(reads, team_id, channel_id)
-                roles = await team.roles_of(reads, project.id, user_id) if project is not None else frozenset()
+                project, roles = await projects.channel_context(reads, team_id, channel_id, user_id)
                 caller = Caller(team_id=team_id, user_id=user_id, is_admin=self.services.is_admin(user_id),
                                 roles=roles)
                 command = match.command

@@ -35,6 +35,8 @@ class Invocation:
     caller: Caller
     channel_id: str
     args: str
+    # The channel's active project as read on the ack path: a read-only row with Project's columns as
+    # attributes. Services that change it read it again inside their transaction.
     project: Project | None
     open_modal: Callable[[dict[str, Any]], Awaitable[None]]
     commands: CommandTable
