@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.crisp_dm import GENERIC_TASKS, GenericTask, Phase, Role
 from bot.lifecycle.timeline import Timeline, duration_text
-from bot.views.blocks import actions, button, clip, context, header, message, plain, section
+from bot.views.blocks import actions, button, context, header, message, plain, section
 from bot.views.ids import ActionId, BlockId, CallbackId, InputId
 from bot.views.mrkdwn import escape, slack_date, user
 from bot.views.phase_time import day_in_phase
@@ -19,8 +19,10 @@ from storage.queries.lifecycle import TickRow, TransitionRow
 from storage.tables import Project
 
 SECTION_BUDGET = 2900
-HISTORY_LINES = 30       # moves listed one by one; older ones are summed up
-HISTORY_NOTE_LIMIT = 160  # a note as the history shows it (the announcement shows it whole)
+HISTORY_LINES = 30       # at most this many moves listed one by one; older ones are summed up
+# Characters of listed moves: with notes of up to 500 characters each, the newest that fit are listed, so a
+# message stays well below the ~13k characters of blocks Slack has been seen to refuse.
+HISTORY_BUDGET = 9000
 
 
 def _value(**data: Any) -> str:
@@ -223,10 +225,16 @@ def history_message(project: Project, timeline: Timeline, now: datetime) -> dict
             if entry.open_items:
                 line += f" · {entry.open_items} item{'s' if entry.open_items != 1 else ''} left open"
             if entry.note:
-                line += f"\n        “{clip(escape(entry.note), HISTORY_NOTE_LIMIT)}”"
+                line += f"\n        “{escape(entry.note)}”"
         lines.append(line)
-    hidden = max(0, len(lines) - HISTORY_LINES)
-    shown = lines[hidden:]
+    shown: list[str] = []
+    used = 0
+    for line in reversed(lines):
+        if len(shown) == HISTORY_LINES or (shown and used + len(line) > HISTORY_BUDGET):
+            break
+        shown.insert(0, line)
+        used += len(line) + 1
+    hidden = len(lines) - len(shown)
     if hidden:
         blocks.append(context(f"…and {hidden} earlier move{'s' if hidden != 1 else ''} (counted in the totals above)"))
     chunk: list[str] = []
