@@ -10,6 +10,9 @@ from bot.crisp_dm import PHASE_ORDER, Phase
 from storage.queries.lifecycle import TransitionRow
 
 
+ZERO = timedelta(0)
+
+
 @dataclass(frozen=True)
 class Visit:
     """The time between entering a phase (`entry`, a transition) and the next move (or now)."""
@@ -22,7 +25,7 @@ class Visit:
         return Phase(self.entry.to_phase)
 
     def spent(self, now: datetime) -> timedelta:
-        return max((self.ended_at or now) - self.entry.created_at, timedelta(0))
+        return max((self.ended_at or now) - self.entry.created_at, ZERO)
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,13 @@ class Timeline:
 
     def totals(self) -> list[tuple[Phase, timedelta, int]]:
         """(phase, time spent there in all, number of visits) for each phase visited, in CRISP-DM order."""
-        spent: dict[Phase, timedelta] = {}
-        count: dict[Phase, int] = {}
+        spent: dict[str, timedelta] = {}
+        count: dict[str, int] = {}
         for visit in self.visits:
-            spent[visit.phase] = spent.get(visit.phase, timedelta(0)) + visit.spent(self.now)
-            count[visit.phase] = count.get(visit.phase, 0) + 1
-        return [(phase, spent[phase], count[phase]) for phase in PHASE_ORDER if phase in spent]
+            key = visit.entry.to_phase
+            spent[key] = spent.get(key, ZERO) + max((visit.ended_at or self.now) - visit.entry.created_at, ZERO)
+            count[key] = count.get(key, 0) + 1
+        return [(phase, spent[phase.value], count[phase.value]) for phase in PHASE_ORDER if phase.value in spent]
 
 
 def timeline(transitions: Sequence[TransitionRow], now: datetime) -> Timeline:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.crisp_dm import GENERIC_TASKS, GenericTask, Phase, Role
-from bot.lifecycle.timeline import Timeline, duration_text
+from bot.lifecycle.timeline import Timeline, Visit, duration_text
 from bot.views.blocks import actions, button, context, header, message, plain, section
 from bot.views.ids import ActionId, BlockId, CallbackId, InputId
 from bot.views.mrkdwn import escape, slack_date, user
@@ -190,6 +190,26 @@ def reason_field_error(text: str) -> dict[str, str]:
 
 # -- history --------------------------------------------------------------------------------------------
 
+def _history_line(visits: Sequence[Visit], index: int, now: datetime) -> str:
+    visit = visits[index]
+    entry = visit.entry
+    if entry.from_phase is None:
+        return f"{slack_date(entry.created_at)} · started in *{visit.phase.title}* · {user(entry.actor_id)}"
+    arrow = ":leftwards_arrow_with_hook:" if entry.backward else ":arrow_right:"
+    line = f"{slack_date(entry.created_at)} · {arrow} {Phase(entry.from_phase).title} → *{visit.phase.title}*"
+    if entry.backward:
+        line += f" (back; iteration {entry.iteration})"
+    line += f" · {user(entry.actor_id)}"
+    if index > 0:
+        before = visits[index - 1]
+        line += f" · after {duration_text(before.spent(now))} in {before.phase.title}"
+    if entry.open_items:
+        line += f" · {entry.open_items} item{'s' if entry.open_items != 1 else ''} left open"
+    if entry.note:
+        line += f"\n        “{escape(entry.note)}”"
+    return line
+
+
 def history_message(project: Project, timeline: Timeline, now: datetime) -> dict[str, Any]:
     """`phase history`: time per phase, then the moves with who, when, note and the time the phase they
     left had lasted; older moves are summed up so a long history stays within Slack's limits."""
@@ -206,36 +226,22 @@ def history_message(project: Project, timeline: Timeline, now: datetime) -> dict
         section(f"*{moves}* move{'s' if moves != 1 else ''} · {back} back · now in *{current.title}*, "
                 f"iteration {project.iteration}", fields=[f"*Time per phase*\n{totals}"]),
     ]
-    lines = []
     visits = timeline.visits
-    for index, visit in enumerate(visits):
-        entry = visit.entry
-        if entry.from_phase is None:
-            line = f"{slack_date(entry.created_at)} · started in *{visit.phase.title}* · {user(entry.actor_id)}"
-        else:
-            before = visits[index - 1] if index > 0 else None
-            arrow = ":leftwards_arrow_with_hook:" if entry.backward else ":arrow_right:"
-            line = (f"{slack_date(entry.created_at)} · {arrow} {Phase(entry.from_phase).title} → "
-                    f"*{visit.phase.title}*")
-            if entry.backward:
-                line += f" (back; iteration {entry.iteration})"
-            line += f" · {user(entry.actor_id)}"
-            if before is not None:
-                line += f" · after {duration_text(before.spent(now))} in {before.phase.title}"
-            if entry.open_items:
-                line += f" · {entry.open_items} item{'s' if entry.open_items != 1 else ''} left open"
-            if entry.note:
-                line += f"\n        “{escape(entry.note)}”"
-        lines.append(line)
+    # Newest first, only as many as are shown: a long history costs no more to draw than a short one.
     shown: list[str] = []
     used = 0
-    for line in reversed(lines):
+    for index in range(len(visits) - 1, -1, -1):
+        line = _history_line(visits, index, now)
         if len(shown) == HISTORY_LINES or (shown and used + len(line) > HISTORY_BUDGET):
             break
         shown.insert(0, line)
         used += len(line) + 1
-    hidden = len(lines) - len(shown)
-    if hidden:
+    hidden = len(visits) - len(shown)
+    if hidden and visits[0].entry.from_phase is None:
+        hidden -= 1  # the start is not a move
+        blocks.append(context(f"Started {slack_date(visits[0].entry.created_at)}; …and {hidden} earlier "
+                              f"move{'s' if hidden != 1 else ''} (counted in the totals above)"))
+    elif hidden:
         blocks.append(context(f"…and {hidden} earlier move{'s' if hidden != 1 else ''} (counted in the totals above)"))
     chunk: list[str] = []
     for line in shown:
