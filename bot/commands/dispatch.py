@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.commands import help as help_commands
+from bot.commands import phase as phase_commands
 from bot.commands import project as project_commands
 from bot.commands import status as status_commands
 from bot.commands.registry import CommandTable, Invocation, Match, Reply
@@ -22,7 +23,8 @@ log = logging.getLogger(__name__)
 
 
 def command_table() -> CommandTable:
-    return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS])
+    return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS,
+                         *phase_commands.COMMANDS])
 
 
 class CommandDispatcher:
@@ -32,7 +34,8 @@ class CommandDispatcher:
         self.slash = services.settings.slash_command
 
     async def dispatch(self, *, team_id: str, channel_id: str, user_id: str, text: str,
-                       open_modal: Callable[[dict[str, Any]], Awaitable[None]]) -> tuple[str, Reply]:
+                       open_modal: Callable[[dict[str, Any]], Awaitable[None]],
+                       request_key: str | None = None) -> tuple[str, Reply]:
         """Returns the command's usage name (for logs) and its reply. Never raises for bad input."""
         text = (text or "").strip()
         match = self.table.match(text or "help")
@@ -51,7 +54,7 @@ class CommandDispatcher:
                     raise UserError(project_views.already_tracks(project))
                 caller.require(command.action)
                 invocation = Invocation(self.services, caller, channel_id, match.args, project, open_modal,
-                                        self.table, reads)
+                                        self.table, reads, request_key)
                 return name, await command.run(invocation)
         except UserError as exc:
             return name, Reply(replies.error(exc.message, hint=exc.hint, slash=self.slash))

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 class ActionId:
     OPEN_CREATE_PROJECT = "crisp.project.create.open"
+    PHASE_TICK = "crisp.phase.tick"
+    PHASE_MOVE_ANYWAY = "crisp.phase.move_anyway"
+    PHASE_OPEN_REASON = "crisp.phase.reason.open"
 
 
 class CallbackId:
     CREATE_PROJECT = "crisp.project.create"
+    PHASE_REASON = "crisp.phase.reason"
 
 
 class BlockId:
     PROJECT_NAME = "project_name"
+    PHASE_REASON = "phase_reason"
+    PHASE_TASK_PREFIX = "phase_task:"  # + the task key: one block per checklist item
 
 
 class InputId:
     PROJECT_NAME = "name"
+    PHASE_REASON = "reason"

@@ -13,6 +13,7 @@ from bot.views import projects as views
 from bot.views import replies
 from bot.views.ids import ActionId
 from handlers.modals import modal_opener
+from handlers.actions import phase as actions_phase
 
 
 def _id_of(value: Any) -> str:
@@ -33,3 +34,4 @@ def register(app: AsyncApp, services: Services) -> None:
                                             replies.error(exc.message, slash=services.settings.slash_command))
 
     app.action(ActionId.OPEN_CREATE_PROJECT)(open_create_project)
+    actions_phase.register(app, services)

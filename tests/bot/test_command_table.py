@@ -64,15 +64,20 @@ def test_arguments_are_declared_in_the_row():
     table = command_table()
     assert {c.usage: c.takes_args for c in table.in_help_order} == {
         "help": False, "status": False, "project create NAME": True, "project list": False,
-        "project archive": False}
-    later = Command(("phase", "next"), "move to the following phase", nothing, args="[NOTE]")
-    assert (later.usage, later.takes_args) == ("phase next [NOTE]", True)
+        "project archive": False, "phase": False, "phase next [NOTE]": True, "phase set PHASE [NOTE]": True,
+        "phase history": False}
+    later = Command(("milestone", "add"), "adds a milestone", nothing, args="NAME [due YYYY-MM-DD]")
+    assert (later.usage, later.takes_args) == ("milestone add NAME [due YYYY-MM-DD]", True)
     grown = CommandTable([*table.in_help_order, later])
-    assert isinstance(grown.match("phase next data is clean"), Match)
-    assert grown.match("phase next data is clean").args == "data is clean"
-    assert isinstance(grown.match("phase"), GroupOnly)
+    assert isinstance(grown.match("milestone add data is clean"), Match)
+    assert grown.match("milestone add data is clean").args == "data is clean"
+    assert isinstance(grown.match("milestone"), GroupOnly)
+    # A command that is also a group's first word: a misspelt sub-command is suggested, not ignored.
+    assert grown.match("phase sett modeling").suggestion.usage == "phase set PHASE [NOTE]"
+    assert isinstance(grown.match("phase now"), ExtraWords)
 
 
 def test_help_order_is_the_declared_order():
     assert [c.usage for c in command_table().in_help_order] == [
-        "help", "status", "project create NAME", "project list", "project archive"]
+        "help", "status", "project create NAME", "project list", "project archive", "phase", "phase next [NOTE]",
+        "phase set PHASE [NOTE]", "phase history"]

@@ -17,7 +17,10 @@ from bot.console.render_text import mrkdwn_to_text
 from bot.crisp_dm import Phase
 from bot.projects.naming import slugify
 from bot.views import help as help_views
-from bot.views import delivery, home, projects, replies, status
+from bot.views import delivery, home, phase, projects, replies, status
+from bot.crisp_dm import GENERIC_TASKS, Role
+from bot.lifecycle.timeline import timeline
+from storage.queries.lifecycle import TickRow, TransitionRow
 from bot.views.mrkdwn import code, escape
 from storage.tables import Project
 from tests.slack_text import assert_nothing_live, plain_fields
@@ -35,6 +38,19 @@ def project(name: str = HOSTILE, *, channel_id: str = "C0TRUSTED", created_by: s
     return Project(id=1, team_id="T0CRISP", channel_id=channel_id, name=name, slug=slugify(name),
                    phase="modeling", phase_since=NOW - timedelta(days=3), iteration=2, created_by=created_by,
                    created_at=NOW - timedelta(days=9))
+
+
+def transitions() -> list[TransitionRow]:
+    """A start, a move on with a hostile note, a move back with one, by a trusted and a forged actor."""
+    return [
+        TransitionRow(1, None, "business-understanding", False, 1, "U0TRUSTED", None, 0, NOW - timedelta(days=9)),
+        TransitionRow(2, "business-understanding", "modeling", False, 1, "U1|x><!channel>", HOSTILE, 4,
+                      NOW - timedelta(days=5)),
+        TransitionRow(3, "modeling", "data-preparation", True, 2, "U0ACTOR", HOSTILE, 2, NOW - timedelta(days=3)),
+    ]
+
+
+TICKS = {"mo.technique": TickRow("mo.technique", "U0ACTOR", NOW), "mo.build": TickRow("mo.build", "U1><!here>", NOW)}
 
 
 # Ids from outside that are not ids at all: shown as text, never as a mention or link.
@@ -68,6 +84,18 @@ BUILDERS = {
                                          slash=SLASH),
     replies.unknown: lambda: replies.unknown(HOSTILE, HOSTILE, SLASH, [HOSTILE]),
     replies.busy: lambda: replies.busy(SLASH),
+    phase.phase_card: lambda: phase.phase_card(project(), TICKS, NOW, SLASH),
+    phase.moved_announcement: lambda: phase.moved_announcement(HOSTILE, transitions()[2],
+                                                               GENERIC_TASKS[Phase.MODELING][:2], SLASH),
+    phase.missing_roles_warning: lambda: phase.missing_roles_warning(HOSTILE, Phase.MODELING,
+                                                                     (Role.DATA_SCIENTIST, Role.SPONSOR), SLASH),
+    phase.moved_reply: lambda: phase.moved_reply(project(), transitions()[2], repeated=True),
+    phase.confirm_leaving: lambda: phase.confirm_leaving(project(), Phase.EVALUATION, HOSTILE,
+                                                         GENERIC_TASKS[Phase.MODELING], SLASH),
+    phase.reason_prompt: lambda: phase.reason_prompt(project(), Phase.DATA_PREPARATION, SLASH),
+    phase.reason_modal: lambda: phase.reason_modal(project(), Phase.DATA_PREPARATION, GENERIC_TASKS[Phase.MODELING],
+                                                   channel_id="C0TRUSTED"),
+    phase.history_message: lambda: phase.history_message(project(), timeline(transitions(), NOW), NOW),
     # The error comes from Slack and the quoted text is Crisp's own (escaped) fallback line.
     delivery.failure_notice: lambda: delivery.failure_notice("C1><!here>", "odd_error `<!here>` &lt;", original_text=
                                                              f"New project: {escape('Ann <!here> *x*')}"),
@@ -77,6 +105,7 @@ PLAIN_BUILDERS = {
     projects.already_tracks_in_form: lambda: projects.already_tracks_in_form(project()),
     projects.name_taken_in_form: lambda: projects.name_taken_in_form(project()),
     projects.name_field_error: lambda: projects.name_field_error(projects.name_taken_in_form(project())),
+    phase.reason_field_error: lambda: phase.reason_field_error(projects.name_taken_in_form(project())),
 }
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
 # that is mrkdwn already), the escaping helpers (tested in test_mrkdwn.py) and arithmetic.

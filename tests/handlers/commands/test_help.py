@@ -29,11 +29,14 @@ async def test_empty_text_is_help_for_a_channel_without_project(slack):
 async def test_help_lists_only_what_the_caller_may_do_here(slack):
     await slack.command("project create Churn Radar", channel="C0CHURN")
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
-    assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list"]
-    assert "1 more command needs a project role or admin rights" in str(member.json["blocks"])
+    assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
+                              "/crisp phase history"]
+    assert "3 more commands need a project role or admin rights" in str(member.json["blocks"])
 
     admin = await slack.command("help", user="U0ADMIN", channel="C0CHURN")
-    assert listed(admin) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp project archive"]
+    assert listed(admin) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp project archive",
+                             "/crisp phase", "/crisp phase next [NOTE]", "/crisp phase set PHASE [NOTE]",
+                             "/crisp phase history"]
 
 
 async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runtime, slack):
@@ -128,7 +131,8 @@ async def test_help_names_only_commands_that_exist(slack):
         assert "roles, milestones" not in answer.text.lower()
     assert mentioned_commands(admin) == usages  # the admin, in a project channel, is told of every one
     # The footer points to what works in the other kind of channel.
-    assert "In a project's channel: `/crisp status`." in str(without.json["blocks"])
+    assert "In a project's channel: `/crisp status`, `/crisp phase`, `/crisp phase history`." in \
+        str(without.json["blocks"])
     assert "In a channel without a project: `/crisp project create NAME`." in str(admin.json["blocks"])
 
 
