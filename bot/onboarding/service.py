@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.crisp_dm import Phase
 from bot.errors import UserError
+from bot.onboarding import guide
 from bot.projects.service import require_channel
 from bot.services import Services
+from bot.views import guide as guide_views
 from bot.views import home
 from bot.views import projects as project_views
 from storage.queries import projects
@@ -28,14 +31,24 @@ async def member_joined(services: Services, *, team_id: str, channel_id: str, us
     async with services.db.transaction() as session:
         project = await projects.active_in_channel(session, team_id, channel_id)
         if bot_user_id is not None and user_id == bot_user_id:
+            slash = services.settings.slash_command
             if project is None:
                 await services.outbox.post(session, team_id, channel_id,
-                                           project_views.intro_message(services.settings.slash_command),
+                                           project_views.intro_message(slash, _guide(None)),
+                                           dedupe_key=dedupe_key, requested_by=inviter)
+            else:
+                phase = Phase(project.phase)
+                await services.outbox.post(session, team_id, channel_id,
+                                           guide_views.guide_message(project.name, phase, _guide(phase), slash),
                                            dedupe_key=dedupe_key, requested_by=inviter)
         elif project is not None:
             welcome = project_views.welcome_ephemeral(project, services.clock.now(), services.settings.slash_command)
             await services.outbox.ephemeral(session, team_id, channel_id, user_id, welcome, dedupe_key=dedupe_key,
                                             requested_by=user_id)
+
+
+def _guide(phase: Phase | None) -> list[tuple[str, str]]:
+    return [(command.usage, command.summary) for command in guide.commands_for(phase)]
 
 
 async def require_room_for_a_project(services: Services, team_id: str, channel_id: str) -> None:
