@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crisp_dm import Role
-from bot.errors import UserError
+from bot.errors import Refused, UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
 from bot.text import clean_text, require_length, unescape_slack
@@ -123,10 +123,44 @@ def objective_from_command(text: str, column: str) -> str:
     return _checked(text, column)
 
 
-def objective_from_form(text: str | None, column: str) -> str | None:
-    """A modal field: exactly what was typed, cleaned; empty clears it."""
-    cleaned = clean_text(text).strip()
-    return _checked(cleaned, column) if cleaned else None
+class FormErrors(UserError):
+    """Fields of the objective form that cannot be stored: column -> plain text."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+def objective_from_form(values: dict[str, str | None]) -> dict[str, str | None]:
+    """The form's fields (column -> what was typed), cleaned; an empty field clears its column."""
+    cleaned: dict[str, str | None] = {}
+    errors = {}
+    for column, text in values.items():
+        text = clean_text(text).strip()
+        if len(text) > OBJECTIVE_LIMIT:
+            errors[column] = (f"Keep the {views.OBJECTIVE_FIELDS[column]} to {OBJECTIVE_LIMIT} characters "
+                              f"(this one has {len(text)}).")
+        cleaned[column] = text or None
+    if errors:
+        raise FormErrors(errors)
+    return cleaned
+
+
+async def set_objective_from_form(services: Services, *, team_id: str, user_id: str, project_id: int | None,
+                                  values: dict[str, str | None]) -> dict[str, str | None]:
+    """The objective form's submission: who submitted it is checked against the roles stored now."""
+    cleaned = objective_from_form(values)
+    async with services.db.read() as session:
+        project = await session.get(Project, project_id) if isinstance(project_id, int) else None
+        if project is None or project.archived_at is not None or project.team_id != team_id:
+            raise UserError("This project is archived or gone; nothing was saved.")
+        roles = await team.roles_of(session, project.id, user_id)
+    caller = Caller(team_id=team_id, user_id=user_id, is_admin=services.is_admin(user_id), roles=roles)
+    try:
+        return await set_objective(services, caller, project, cleaned)
+    except Refused as exc:
+        # A form's error is plain text, where a mention would read "someone": point to `roles` instead.
+        raise UserError(f"{exc.message} `{services.settings.slash_command} roles` shows who they are here.") from None
 
 
 def _checked(text: str, column: str) -> str:
