@@ -162,3 +162,15 @@ async def memberships(session: AsyncSession, team_id: str, user_id: str) -> dict
     return {project_id: Membership(project_id, tuple(role for _, role in sorted(roles.get(project_id, []))),
                                    project_id in stakes)
             for project_id in {*roles, *stakes}}
+
+
+async def roles_held_in(session: AsyncSession, project_ids: list[int]) -> dict[int, set[str]]:
+    """The roles held now in each of `project_ids` (one statement)."""
+    if not project_ids:
+        return {}
+    statement = select(ROLES.c.project_id, ROLES.c.role).where(ROLES.c.project_id.in_(project_ids),
+                                                               ROLES.c.removed_at.is_(None))
+    held: dict[int, set[str]] = {project_id: set() for project_id in project_ids}
+    for project_id, role in (await session.execute(statement)).all():
+        held[project_id].add(role)
+    return held

@@ -14,7 +14,7 @@ import pytest
 
 import bot.views
 from bot.console.render_text import mrkdwn_to_text
-from bot.crisp_dm import Phase
+from bot.crisp_dm import GENERIC_TASKS, Phase, Role
 from bot.projects.naming import slugify
 from bot.views import help as help_views
 from bot.views import delivery, guide, home, projects, replies, status, team
@@ -76,7 +76,13 @@ BUILDERS = {
                                                              now=[(HOSTILE, HOSTILE)], locked=["role add @user ROLE"]),
     help_views.group_listing: lambda: help_views.group_listing(SLASH, "project", [(HOSTILE, HOSTILE)]),
     help_views.takes_no_arguments: lambda: help_views.takes_no_arguments(SLASH, HOSTILE),
-    home.home_view: lambda: home.home_view([project(), FORGED], NOW, SLASH),
+    home.home_view: lambda: home.home_view(
+        [home.MyProject(project(), ("product-owner", FORGED_ROLE), True, missing=(Role.SPONSOR,),
+                        open_tasks=GENERIC_TASKS[Phase.MODELING])], [project(), FORGED], NOW, SLASH),
+    home.project_line: lambda: home.project_line(FORGED, NOW),
+    home.waiting_lines: lambda: home.waiting_lines(home.MyProject(project(), (), False, missing=(Role.QA,),
+                                                                  open_tasks=GENERIC_TASKS[Phase.DEPLOYMENT]), SLASH),
+    home.my_project_blocks: lambda: home.my_project_blocks(home.MyProject(FORGED, (FORGED_ROLE,), False), NOW, SLASH),
     status.phase_track: lambda: status.phase_track(Phase.MODELING),
     status.gist: lambda: status.gist(project(), NOW),
     status.status_card: lambda: status.status_card(project(), NOW, TEAM, SLASH),
