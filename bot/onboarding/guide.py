@@ -19,7 +19,8 @@ PREFERENCES: dict[Phase | None, tuple[tuple[str, ...], ...]] = {
     Phase.DATA_UNDERSTANDING: (("phase",), ("role", "add"), ("phase", "next"), ("roles",), ("status",)),
     Phase.DATA_PREPARATION: (("phase",), ("roles",), ("phase", "next"), ("status",), ("role", "add")),
     Phase.MODELING: (("phase",), ("roles",), ("phase", "next"), ("status",), ("role", "add")),
-    Phase.EVALUATION: (("phase",), ("phase", "set"), ("phase", "history"), ("status",), ("roles",)),
+    Phase.EVALUATION: (("phase",), ("phase", "set"), ("phase", "history"), ("status",), ("roles",),
+                       ("stakeholder", "add")),
     Phase.DEPLOYMENT: (("phase",), ("role", "add"), ("stakeholder", "add"), ("roles",), ("status",)),
 }
 
