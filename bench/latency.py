@@ -1,14 +1,16 @@
-"""Latency of `/crisp status` against two baselines, measured in one run.
+"""Latency of `/crisp status` (or another read command: `--command roles`) against two baselines, measured
+in one run.
 
 Starts four servers as separate processes, on loopback:
-  crisp           `python -m bot serve` on a database holding one project with 1,000 audit rows
+  crisp           `python -m bot serve` on a database holding one project with 1,000 audit rows and
+                  50 role changes
   bare-aiohttp    an aiohttp handler that reads the body and answers a fixed JSON ack
   bare-aiohttp+db an aiohttp handler making the same read as status on the same database
   bolt-default    a slack-bolt AsyncApp with default settings that acks the command
 and sends each the same signed slash command, one request at a time, interleaving them in
 rounds so machine noise falls on all alike. Prints p50/p99 per server and the ratios.
 
-    python bench/latency.py [--requests 3000] [--database-url URL]
+    python bench/latency.py [--requests 3000] [--database-url URL] [--command status|roles]
 Targets: crisp p50 within 2x bare-aiohttp, and below bolt-default.
 """
 
@@ -38,6 +40,9 @@ SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench"
 TEAM, CHANNEL, USER = "T0CRISP", "C0BENCH", "U0BENCH"
 AUDIT_ROWS = 1000
+ROLE_CHANGES = 50  # 30 assignments, 20 of them ended again
+# What each command's answer starts with, so the figures only count when Crisp really answered it.
+ANSWERS = {"status": "Bench Radar is in Modeling", "roles": "Bench Radar team:"}
 
 
 def free_port() -> int:
@@ -54,13 +59,13 @@ async def seed(database_url: str) -> None:
 
     from storage.db import Database
     from storage.migrate import upgrade_to_head
-    from storage.tables import AuditEntry, OutboxMessage, Project
+    from storage.tables import AuditEntry, OutboxMessage, Project, RoleAssignment
 
     db = Database(database_url)
     await upgrade_to_head(db.engine)
     start = datetime.now(UTC) - timedelta(days=3)
     async with db.transaction() as session:
-        for table in (AuditEntry, OutboxMessage, Project):
+        for table in (AuditEntry, OutboxMessage, RoleAssignment, Project):
             await session.execute(delete(table))
         project = Project(team_id=TEAM, channel_id=CHANNEL, name="Bench Radar", slug="bench-radar",
                           phase="modeling", phase_since=start, iteration=2, created_by=USER, created_at=start)
@@ -69,6 +74,14 @@ async def seed(database_url: str) -> None:
         session.add_all(AuditEntry(team_id=TEAM, project_id=project.id, actor_id=USER, action="bench.touched",
                                    detail={"n": n}, created_at=start + timedelta(seconds=n))
                         for n in range(AUDIT_ROWS))
+        roles = ["product-owner", "data-scientist", "data-engineer", "ml-engineer", "software-engineer", "qa"]
+        for n in range(ROLE_CHANGES - ROLE_CHANGES * 2 // 5):
+            ended = n < ROLE_CHANGES * 2 // 5
+            at = start + timedelta(minutes=n)
+            session.add(RoleAssignment(team_id=TEAM, project_id=project.id, user_id=f"U0P{n:03d}",
+                                       role=roles[n % len(roles)], assigned_by=USER, assigned_at=at,
+                                       removed_by=USER if ended else None,
+                                       removed_at=at + timedelta(hours=1) if ended else None))
     await db.dispose()
 
 
@@ -87,15 +100,15 @@ async def start(name: str, args: list[str], port: int, env: dict[str, str]) -> a
     raise SystemExit(f"{name} did not start: {(await process.stderr.read()).decode()[-2000:]}")
 
 
-def status_body() -> str:
+def status_body(text: str = "status") -> str:
     return urlencode({"token": "x", "team_id": TEAM, "team_domain": "bench", "channel_id": CHANNEL,
                       "channel_name": "bench", "user_id": USER, "user_name": "bench", "command": "/crisp",
-                      "text": "status", "api_app_id": "A0CRISP", "response_url": "https://hooks.slack.invalid/x",
+                      "text": text, "api_app_id": "A0CRISP", "response_url": "https://hooks.slack.invalid/x",
                       "trigger_id": "1.2.3"})
 
 
-async def measure(http: aiohttp.ClientSession, url: str, count: int) -> list[float]:
-    body = status_body().encode()
+async def measure(http: aiohttp.ClientSession, url: str, count: int, command: str = "status") -> list[float]:
+    body = status_body(command).encode()
     timings = []
     for _ in range(count):
         headers = signed_headers(SIGNING_SECRET, body.decode(), content_type="application/x-www-form-urlencoded")
@@ -113,7 +126,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def run(requests: int, database_url: str | None) -> dict:
+async def run(requests: int, database_url: str | None, command: str = "status") -> dict:
     workdir = tempfile.mkdtemp(prefix="crisp-bench-")
     database_url = database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
     await seed(database_url)
@@ -139,13 +152,13 @@ async def run(requests: int, database_url: str | None) -> dict:
         connector = aiohttp.TCPConnector(limit=1)
         async with aiohttp.ClientSession(connector=connector) as http:
             for name, port in ports.items():  # warm-up: imports, caches, first auth.test
-                await measure(http, f"http://127.0.0.1:{port}/slack/events", 100)
+                await measure(http, f"http://127.0.0.1:{port}/slack/events", 100, command)
             rounds = 10
             for _ in range(rounds):
                 for name, port in ports.items():
                     timings[name] += await measure(http, f"http://127.0.0.1:{port}/slack/events",
-                                                   max(1, requests // rounds))
-        first = await _check_crisp_answer(ports["crisp"])
+                                                   max(1, requests // rounds), command)
+        first = await _check_crisp_answer(ports["crisp"], command)
     finally:
         for process in processes:
             process.terminate()
@@ -157,19 +170,20 @@ async def run(requests: int, database_url: str | None) -> dict:
     figures["ratios"] = {f"crisp_p50_over_{name}_p50": round(crisp_p50 / figures[name]["p50_ms"], 2)
                          for name in ("bare-aiohttp", "bare-aiohttp+db", "bolt-default")}
     figures["database"] = database_url.split(":", 1)[0]
+    figures["command"] = command
     figures["crisp_answer"] = first
     return figures
 
 
-async def _check_crisp_answer(port: int) -> str:
-    """The figures only count if Crisp really answered the status card."""
+async def _check_crisp_answer(port: int, command: str = "status") -> str:
+    """The figures only count if Crisp really answered the command."""
     async with aiohttp.ClientSession() as http:
-        body = status_body()
+        body = status_body(command)
         headers = signed_headers(SIGNING_SECRET, body, content_type="application/x-www-form-urlencoded")
         async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body.encode(), headers=headers) as r:
             text = json.loads(await r.text())["text"]
-    if not text.startswith("Bench Radar is in Modeling"):
-        raise SystemExit(f"crisp did not answer the status card: {text!r}")
+    if not text.startswith(ANSWERS[command]):
+        raise SystemExit(f"crisp did not answer {command}: {text!r}")
     return text.splitlines()[0]
 
 
@@ -178,12 +192,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000, help="measured requests per server")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--command", choices=sorted(ANSWERS), default="status", help="the command measured")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.requests, args.database_url))
+    figures = asyncio.run(run(args.requests, args.database_url, args.command))
     if args.json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"/crisp status, sequential, {figures['crisp']['requests']} requests each, database {figures['database']}")
+    print(f"/crisp {figures['command']}, sequential, {figures['crisp']['requests']} requests each, database {figures['database']}")
     print(f"{'server':<17}{'p50 ms':>9}{'p99 ms':>9}{'crisp p50 / this p50':>22}")
     for name in ("crisp", "bare-aiohttp", "bare-aiohttp+db", "bolt-default"):
         ratio = figures["ratios"].get(f"crisp_p50_over_{name}_p50")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, literal, null, select, union_all, update
+from sqlalchemy import Integer, String, bindparam, cast, literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import RoleAssignment, Stakeholder
@@ -14,12 +15,17 @@ ROLES = RoleAssignment.__table__
 STAKEHOLDERS = Stakeholder.__table__
 
 
+# Built once: every command reads the caller's roles, and building a statement costs about as much as
+# running it on SQLite.
+_ROLES_OF = select(ROLES.c.role).where(ROLES.c.project_id == bindparam("project_id", type_=Integer),
+                                       ROLES.c.user_id == bindparam("user_id", type_=String),
+                                       ROLES.c.removed_at.is_(None))
+
+
 async def roles_of(session: AsyncSession, project_id: int, user_id: str) -> frozenset[str]:
     """The roles `user_id` holds in the project now."""
-    statement = select(RoleAssignment.role).where(
-        RoleAssignment.project_id == project_id, RoleAssignment.user_id == user_id,
-        RoleAssignment.removed_at.is_(None))
-    return frozenset((await session.execute(statement)).scalars())
+    result = await session.execute(_ROLES_OF, {"project_id": project_id, "user_id": user_id})
+    return frozenset(result.scalars())
 
 
 async def current_holders(session: AsyncSession, project_id: int) -> list[tuple[str, str]]:
@@ -88,41 +94,50 @@ class TeamSnapshot:
         return [role for role, holder in self.holders if holder == user_id]
 
 
+PROJECT = bindparam("project_id", type_=Integer)
+
+
 def _row(kind: str, table, user, role, actor, at, *conditions):
     return select(literal(kind, String).label("kind"), user.label("user_id"), role.label("role"),
                   actor.label("actor"), at.label("at"), table.c.id.label("row_id")).where(*conditions)
 
 
-def _recent(kind: str, table, user, role, actor, at, project_id: int, limit: int, *conditions):
+def _recent(kind: str, table, user, role, actor, at, limit: int, *conditions):
     """The `limit` newest rows of one kind of event (a subquery, so each part of the union orders itself)."""
-    inner = (_row(kind, table, user, role, actor, at, table.c.project_id == project_id, *conditions)
+    inner = (_row(kind, table, user, role, actor, at, table.c.project_id == PROJECT, *conditions)
              .order_by(at.desc(), table.c.id.desc()).limit(limit).subquery())
     return select(*inner.c)
+
+
+@functools.cache
+def _snapshot_statement(history: int):
+    """Built once per history length: building a union of subqueries costs more than running it."""
+    no_role = cast(null(), String)
+    parts = [
+        _row("role", ROLES, ROLES.c.user_id, ROLES.c.role, ROLES.c.assigned_by, ROLES.c.assigned_at,
+             ROLES.c.project_id == PROJECT, ROLES.c.removed_at.is_(None)),
+        _row("stakeholder", STAKEHOLDERS, STAKEHOLDERS.c.user_id, no_role, STAKEHOLDERS.c.added_by,
+             STAKEHOLDERS.c.added_at, STAKEHOLDERS.c.project_id == PROJECT, STAKEHOLDERS.c.removed_at.is_(None)),
+    ]
+    if history:
+        parts += [
+            _recent("role-added", ROLES, ROLES.c.user_id, ROLES.c.role, ROLES.c.assigned_by, ROLES.c.assigned_at,
+                    history),
+            _recent("role-removed", ROLES, ROLES.c.user_id, ROLES.c.role, ROLES.c.removed_by, ROLES.c.removed_at,
+                    history, ROLES.c.removed_at.is_not(None)),
+            _recent("stakeholder-added", STAKEHOLDERS, STAKEHOLDERS.c.user_id, no_role, STAKEHOLDERS.c.added_by,
+                    STAKEHOLDERS.c.added_at, history),
+            _recent("stakeholder-removed", STAKEHOLDERS, STAKEHOLDERS.c.user_id, no_role,
+                    STAKEHOLDERS.c.removed_by, STAKEHOLDERS.c.removed_at, history,
+                    STAKEHOLDERS.c.removed_at.is_not(None)),
+        ]
+    return union_all(*parts)
 
 
 async def snapshot(session: AsyncSession, project_id: int, *, history: int = 0) -> TeamSnapshot:
     """Who holds which role now, the stakeholders, and the `history` newest team changes: one statement,
     Core rows (this sits on the read path of `status`, `roles` and `phase`)."""
-    no_role = cast(null(), String)
-    parts = [
-        _row("role", ROLES, ROLES.c.user_id, ROLES.c.role, ROLES.c.assigned_by, ROLES.c.assigned_at,
-             ROLES.c.project_id == project_id, ROLES.c.removed_at.is_(None)),
-        _row("stakeholder", STAKEHOLDERS, STAKEHOLDERS.c.user_id, no_role, STAKEHOLDERS.c.added_by,
-             STAKEHOLDERS.c.added_at, STAKEHOLDERS.c.project_id == project_id, STAKEHOLDERS.c.removed_at.is_(None)),
-    ]
-    if history:
-        parts += [
-            _recent("role-added", ROLES, ROLES.c.user_id, ROLES.c.role, ROLES.c.assigned_by, ROLES.c.assigned_at,
-                    project_id, history),
-            _recent("role-removed", ROLES, ROLES.c.user_id, ROLES.c.role, ROLES.c.removed_by, ROLES.c.removed_at,
-                    project_id, history, ROLES.c.removed_at.is_not(None)),
-            _recent("stakeholder-added", STAKEHOLDERS, STAKEHOLDERS.c.user_id, no_role, STAKEHOLDERS.c.added_by,
-                    STAKEHOLDERS.c.added_at, project_id, history),
-            _recent("stakeholder-removed", STAKEHOLDERS, STAKEHOLDERS.c.user_id, no_role,
-                    STAKEHOLDERS.c.removed_by, STAKEHOLDERS.c.removed_at, project_id, history,
-                    STAKEHOLDERS.c.removed_at.is_not(None)),
-        ]
-    rows = (await session.execute(union_all(*parts))).all()
+    rows = (await session.execute(_snapshot_statement(history), {"project_id": project_id})).all()
     holders = sorted(((r.row_id, r.role, r.user_id) for r in rows if r.kind == "role"))
     stakeholders = sorted(((r.row_id, r.user_id) for r in rows if r.kind == "stakeholder"))
     events = [TeamEvent(r.kind, r.user_id, r.role, r.actor, r.at, r.row_id)
