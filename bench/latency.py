@@ -1,4 +1,4 @@
-"""Latency of `/crisp status`, `phase` and `phase history` against two baselines, measured in one run.
+"""Latency of `/crisp status`, `phase`, `phase history` and `roles` against two baselines, measured in one run.
 
 Starts four servers as separate processes, on loopback:
   crisp           `python -m bot serve` on a database holding one project with 1,000 audit rows,
@@ -9,7 +9,7 @@ Starts four servers as separate processes, on loopback:
 and sends each the same signed slash command, one request at a time, interleaving them in
 rounds so machine noise falls on all alike. Prints p50/p99 per server and the ratios.
 
-    python bench/latency.py [--requests 3000] [--database-url URL]
+    python bench/latency.py [--requests 3000] [--database-url URL] [--command status|roles]
 Targets: crisp p50 within 2x bare-aiohttp, and below bolt-default.
 """
 
@@ -43,7 +43,8 @@ TRANSITIONS = 200
 ROLE_CHANGES = 50
 # The commands measured on Crisp, each with the first words its answer must start with.
 CRISP_CASES = {"status": "Bench Radar is in Modeling", "phase": "Bench Radar is in Modeling",
-               "phase history": "Bench Radar phase history: 199 moves, now in Modeling"}
+               "phase history": "Bench Radar phase history: 199 moves, now in Modeling",
+               "roles": "Bench Radar team:"}
 
 
 def free_port() -> int:
@@ -157,7 +158,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def run(requests: int, database_url: str | None) -> dict:
+async def run(requests: int, database_url: str | None, command: str = "status") -> dict:
     workdir = tempfile.mkdtemp(prefix="crisp-bench-")
     database_url = database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
     await seed(database_url)
@@ -212,6 +213,7 @@ async def run(requests: int, database_url: str | None) -> dict:
         figures["ratios"][f"{name.replace(' ', '_')}_p50_over_bare-aiohttp_p50"] = \
             round(figures[name]["p50_ms"] / figures["bare-aiohttp"]["p50_ms"], 2)
     figures["database"] = database_url.split(":", 1)[0]
+    figures["command"] = command
     figures["crisp_answer"] = first
     return figures
 
@@ -236,8 +238,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000, help="measured requests per server")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--command", choices=sorted(ANSWERS), default="status", help="the command measured")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.requests, args.database_url))
+    figures = asyncio.run(run(args.requests, args.database_url, args.command))
     if args.json:
         print(json.dumps(figures, indent=2))
         return

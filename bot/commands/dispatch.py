@@ -10,10 +10,12 @@ from bot.commands import help as help_commands
 from bot.commands import phase as phase_commands
 from bot.commands import project as project_commands
 from bot.commands import status as status_commands
+from bot.commands import team as team_commands
 from bot.commands.registry import CommandTable, Invocation, Match, Reply
-from bot.errors import UserError
+from bot.errors import Refused, UserError
 from bot.permissions import Caller
 from bot.services import Services
+from bot.team.access import refusal_text
 from bot.views import projects as project_views
 from bot.views import replies
 from storage.db import DatabaseBusy
@@ -24,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def command_table() -> CommandTable:
     return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS,
-                         *phase_commands.COMMANDS])
+                         *phase_commands.COMMANDS, *team_commands.COMMANDS])
 
 
 class CommandDispatcher:
@@ -42,6 +44,7 @@ class CommandDispatcher:
         if not isinstance(match, Match):  # answered from the table alone, without the database
             return "unknown", help_commands.unmatched_reply(match, self.slash)
         name = match.command.usage
+        project = None
         try:
             async with self.services.db.read() as reads:
                 project, roles = await projects.channel_context(reads, team_id, channel_id, user_id)
@@ -56,6 +59,10 @@ class CommandDispatcher:
                 invocation = Invocation(self.services, caller, channel_id, match.args, project, open_modal,
                                         self.table, reads, request_key)
                 return name, await command.run(invocation)
+        except Refused as exc:
+            # Say who may, and who that is in this project.
+            text = await refusal_text(self.services, exc, project)
+            return name, Reply(replies.error(text, hint=exc.hint, slash=self.slash))
         except UserError as exc:
             return name, Reply(replies.error(exc.message, hint=exc.hint, slash=self.slash))
         except DatabaseBusy as exc:

@@ -13,14 +13,19 @@ class ActionId:
 class CallbackId:
     CREATE_PROJECT = "crisp.project.create"
     PHASE_REASON = "crisp.phase.reason"
+    SET_OBJECTIVE = "crisp.project.objective"
 
 
 class BlockId:
     PROJECT_NAME = "project_name"
     PHASE_REASON = "phase_reason"
     PHASE_TASK_PREFIX = "phase_task:"  # + the task key: one block per checklist item
+    PROJECT_GOAL = "project_goal"
+    PROJECT_METRIC = "project_metric"
 
 
 class InputId:
     PROJECT_NAME = "name"
     PHASE_REASON = "reason"
+    PROJECT_GOAL = "goal"
+    PROJECT_METRIC = "metric"

@@ -15,6 +15,7 @@ from bot.views import projects as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
 from handlers.views import phase as views_phase
+from handlers.views import team as team_views
 
 
 def _metadata(view: dict) -> dict:
@@ -44,3 +45,4 @@ def register(app: AsyncApp, services: Services) -> None:
 
     app.view(CallbackId.CREATE_PROJECT)(create_project)
     views_phase.register(app, services)
+    team_views.register(app, services)

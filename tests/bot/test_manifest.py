@@ -72,8 +72,7 @@ def test_the_messages_tab_is_read_only():
 
 def test_the_usage_hint_names_exactly_the_commands_of_the_table():
     [command] = build_manifest("/crisp")["features"]["slash_commands"]
-    assert command["usage_hint"] == ("help | status | project create NAME | project list | project archive | phase | "
-                                     "phase next [NOTE] | phase set PHASE [NOTE] | phase history")
+    assert command["usage_hint"].startswith("help | status | project create NAME | project list | project archive | ")
     assert command["usage_hint"].split(" | ") == [c.usage for c in command_table().in_help_order]
 
 
@@ -82,5 +81,5 @@ def test_the_usage_hint_grows_with_the_table():
         return Reply()
 
     grown = CommandTable([*command_table().in_help_order,
-                          Command(("milestones",), "milestones with due dates", move_on)])
-    assert usage_hint(grown).endswith(" | phase history | milestones")
+                          Command(("phase", "next"), "move to the following phase", move_on, args="[NOTE]")])
+    assert usage_hint(grown) == usage_hint(command_table()) + " | phase next [NOTE]"
