@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.lifecycle.history import HistoryCache
 from bot.metrics import Metrics
 from bot.outbox.enqueue import Outbox
 from bot.settings import Settings
@@ -18,6 +19,7 @@ class Services:
     clock: Clock
     outbox: Outbox
     metrics: Metrics
+    histories: HistoryCache = field(default_factory=HistoryCache)  # `phase history` reads, per process
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.crisp_admins

@@ -43,7 +43,7 @@ async def _move(invocation: Invocation, request: lifecycle.MoveRequest) -> Reply
 async def history(invocation: Invocation) -> Reply:
     project = invocation.project
     now = invocation.services.clock.now()
-    rows = await lifecycle_rows.transitions(invocation.reads, project.id)
+    rows = await invocation.services.histories.transitions(invocation.reads, project.id)
     return Reply(views.history_message(project, timeline(rows, now), now))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
@@ -47,10 +47,18 @@ async def lock_project(session: AsyncSession, project_id: int) -> Project | None
     return (await session.execute(statement)).scalars().first()
 
 
+# Built once: they run on the ack path of `phase history`.
+_TRANSITIONS = select(*_TRANSITION_COLUMNS).where(_T.project_id == bindparam("project_id")).order_by(_T.id)
+_NEWEST_TRANSITION = select(func.max(_T.id)).where(_T.project_id == bindparam("project_id"))
+
+
 async def transitions(session: AsyncSession, project_id: int) -> list[TransitionRow]:
     """Every move of the project, oldest first (the first one is its start)."""
-    statement = select(*_TRANSITION_COLUMNS).where(_T.project_id == project_id).order_by(_T.id)
-    return [TransitionRow(*row) for row in (await session.execute(statement)).all()]
+    return [TransitionRow(*row) for row in (await session.execute(_TRANSITIONS, {"project_id": project_id})).all()]
+
+
+async def newest_transition_id(session: AsyncSession, project_id: int) -> int | None:
+    return (await session.execute(_NEWEST_TRANSITION, {"project_id": project_id})).scalar()
 
 
 async def by_request(session: AsyncSession, project_id: int, request_key: str) -> TransitionRow | None:
@@ -71,11 +79,14 @@ async def add_transition(session: AsyncSession, *, project_id: int, from_phase: 
     return TransitionRow(transition.id, from_phase, to_phase, backward, iteration, actor_id, note, open_items, now)
 
 
+_TICKS = select(_TICK.task_key, _TICK.ticked_by, _TICK.ticked_at).where(
+    _TICK.project_id == bindparam("project_id"), _TICK.iteration == bindparam("iteration"))
+
+
 async def ticks(session: AsyncSession, project_id: int, iteration: int) -> dict[str, TickRow]:
     """Ticked checklist items of one iteration, by task key."""
-    statement = select(_TICK.task_key, _TICK.ticked_by, _TICK.ticked_at).where(
-        _TICK.project_id == project_id, _TICK.iteration == iteration)
-    return {row[0]: TickRow(*row) for row in (await session.execute(statement)).all()}
+    rows = (await session.execute(_TICKS, {"project_id": project_id, "iteration": iteration})).all()
+    return {row[0]: TickRow(*row) for row in rows}
 
 
 async def tick(session: AsyncSession, *, project_id: int, iteration: int, task_key: str, user_id: str,
