@@ -9,7 +9,7 @@ Starts four servers as separate processes, on loopback:
 and sends each the same signed slash command, one request at a time, interleaving them in
 rounds so machine noise falls on all alike. Prints p50/p99 per server and the ratios.
 
-    python bench/latency.py [--requests 3000] [--database-url URL] [--command status|roles]
+    python bench/latency.py [--requests 3000] [--database-url URL]
 Targets: crisp p50 within 2x bare-aiohttp, and below bolt-default.
 """
 
@@ -158,7 +158,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def run(requests: int, database_url: str | None, command: str = "status") -> dict:
+async def run(requests: int, database_url: str | None) -> dict:
     workdir = tempfile.mkdtemp(prefix="crisp-bench-")
     database_url = database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
     await seed(database_url)
@@ -213,7 +213,6 @@ async def run(requests: int, database_url: str | None, command: str = "status") 
         figures["ratios"][f"{name.replace(' ', '_')}_p50_over_bare-aiohttp_p50"] = \
             round(figures[name]["p50_ms"] / figures["bare-aiohttp"]["p50_ms"], 2)
     figures["database"] = database_url.split(":", 1)[0]
-    figures["command"] = command
     figures["crisp_answer"] = first
     return figures
 
@@ -238,9 +237,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000, help="measured requests per server")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--command", choices=sorted(ANSWERS), default="status", help="the command measured")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.requests, args.database_url, args.command))
+    figures = asyncio.run(run(args.requests, args.database_url))
     if args.json:
         print(json.dumps(figures, indent=2))
         return
