@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import Row
+
 from bot.errors import Refused
 from bot.permissions import ALLOWED_ROLES
 from bot.services import Services
@@ -46,13 +48,15 @@ def in_sentence(title: str) -> str:
     return " ".join(word.lower() if word[1:].islower() else word for word in title.split())
 
 
-async def refusal_text(services: Services, refused: Refused, project: Project | None) -> str:
-    """The refusal's message with the holders named; as it was when the project or the database cannot say."""
-    if project is None or refused.action is None:
+async def refusal_text(services: Services, refused: Refused, project: Project | Row | int | None) -> str:
+    """The refusal's message with the holders named in `project` (a Project, a row with its columns, or its
+    id); as it was when the project or the database cannot say."""
+    project_id = project if isinstance(project, int) else getattr(project, "id", None)
+    if not isinstance(project_id, int) or refused.action is None:
         return refused.message
     try:
         async with services.db.read() as session:
-            holders = await team.current_holders(session, project.id)
+            holders = await team.current_holders(session, project_id)
     except DatabaseBusy:
         log.warning("refusal answered without naming the holders: database busy")
         return refused.message

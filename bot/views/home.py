@@ -49,7 +49,7 @@ def waiting_lines(mine: MyProject, slash: str) -> list[str]:
         named = ", ".join(task.title for task in mine.open_tasks[:TASKS_NAMED_AT_MOST])
         more = f" and {total - TASKS_NAMED_AT_MOST} more" if total > TASKS_NAMED_AT_MOST else ""
         lines.append(f":ballot_box_with_check: {total} exit-checklist item{'s' if total != 1 else ''} open: "
-                     f"{named}{more}")
+                     f"{named}{more} (`{slash} phase` ticks them)")
     return lines
 
 

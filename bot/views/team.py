@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.crisp_dm import Phase, Role, missing_roles
+from bot.crisp_dm import ROLE_TITLES, Phase, Role, missing_roles
 from bot.views.blocks import context, header, message, plain, section
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import escape, slack_date, user
@@ -18,12 +18,15 @@ HISTORY_LINES = 5
 OBJECTIVE_FIELDS = {"goal": "goal", "success_metric": "success metric"}
 
 
+# Role values in CRISP-DM's order, and their display names (str keys: a stored value looks them up directly).
+ROLE_RANK = {role.value: rank for rank, role in enumerate(Role)}
+TITLES = {role.value: title for role, title in ROLE_TITLES.items()}
+
+
 def role_title(role: str) -> str:
     """A role's display name; a value that is not a known role is shown as text."""
-    try:
-        return Role(role).title
-    except ValueError:
-        return escape(role)
+    title = TITLES.get(role)
+    return title if title is not None else escape(role)
 
 
 def people(user_ids: list[str]) -> str:
@@ -35,8 +38,8 @@ def role_lines(snapshot: TeamSnapshot) -> str:
     by_role: dict[str, list[str]] = {}
     for role, holder in snapshot.holders:
         by_role.setdefault(role, []).append(holder)
-    known = [r.value for r in Role if r.value in by_role] + sorted(r for r in by_role if r not in set(Role))
-    return "\n".join(f"*{role_title(role)}* — {people(by_role[role])}" for role in known)
+    ordered = sorted(by_role, key=lambda role: (ROLE_RANK.get(role, len(ROLE_RANK)), role))
+    return "\n".join(f"*{role_title(role)}* — {people(by_role[role])}" for role in ordered)
 
 
 def missing_line(phase: Phase, snapshot: TeamSnapshot) -> str:

@@ -8,10 +8,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.crisp_dm import Phase
-from bot.errors import UserError
+from bot.errors import Refused, UserError
 from bot.lifecycle import service as lifecycle
 from bot.permissions import Action
 from bot.services import Services
+from bot.team.access import refusal_text
 from bot.views import phase as views
 from bot.views import replies
 from bot.views.ids import ActionId
@@ -71,8 +72,12 @@ class Press:
         return self.channel_id, self.response_url
 
     async def tell(self, exc: UserError) -> None:
-        """A refusal or error, privately, in a message of its own (the card or prompt stays)."""
-        message = replies.error(exc.message, hint=exc.hint, slash=self.services.settings.slash_command)
+        """A refusal or error, privately, in a message of its own (the card or prompt stays). A refusal
+        names who may act and who that is in the project."""
+        text = exc.message
+        if isinstance(exc, Refused):
+            text = await refusal_text(self.services, exc, self.data.get("p"))
+        message = replies.error(text, hint=exc.hint, slash=self.services.settings.slash_command)
         async with self.services.db.transaction() as session:
             await self.services.outbox.ephemeral(session, self.team_id, self.channel_id, self.user_id, message,
                                                  requested_by=self.user_id)

@@ -53,11 +53,12 @@ async def test_home_lists_the_persons_projects_roles_and_what_waits_on_them(runt
                         "You: Product owner, Analyst")
     assert alice[4] == ("*Waiting on you:* :warning: Business understanding lacks Sponsor: `/crisp role add @user ROLE`"
                         " · :ballot_box_with_check: 3 exit-checklist items open: Assess situation, "
-                        "Determine data-mining (ML) goals, Produce project plan")
+                        "Determine data-mining (ML) goals, Produce project plan (`/crisp phase` ticks them)")
     assert alice[5].startswith("*Fraud Watch* in <#C0FRAUD>\n") and alice[5].endswith("\nYou: Data scientist")
     # Not a lead there: the team's gaps are not hers to fill; the checklist is.
     assert alice[6] == ("*Waiting on you:* :ballot_box_with_check: 4 exit-checklist items open: Determine business "
-                        "objectives, Assess situation, Determine data-mining (ML) goals, Produce project plan")
+                        "objectives, Assess situation, Determine data-mining (ML) goals, Produce project plan "
+                        "(`/crisp phase` ticks them)")
     assert alice[7] == "*Other active projects (1)*"
     assert alice[8].startswith("*Other Thing* in <#C0OTHER> · Business understanding")
 
