@@ -1,7 +1,8 @@
-"""Latency of `/crisp status` against two baselines, measured in one run.
+"""Latency of `/crisp status`, `phase`, `phase history` and `roles` against two baselines, measured in one run.
 
 Starts four servers as separate processes, on loopback:
-  crisp           `python -m bot serve` on a database holding one project with 1,000 audit rows
+  crisp           `python -m bot serve` on a database holding one project with 1,000 audit rows,
+                  200 phase transitions and 50 role changes (measured on each of its commands)
   bare-aiohttp    an aiohttp handler that reads the body and answers a fixed JSON ack
   bare-aiohttp+db an aiohttp handler making the same read as status on the same database
   bolt-default    a slack-bolt AsyncApp with default settings that acks the command
@@ -38,6 +39,12 @@ SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench"
 TEAM, CHANNEL, USER = "T0CRISP", "C0BENCH", "U0BENCH"
 AUDIT_ROWS = 1000
+TRANSITIONS = 200
+ROLE_CHANGES = 50
+# The commands measured on Crisp, each with the first words its answer must start with.
+CRISP_CASES = {"status": "Bench Radar is in Modeling", "phase": "Bench Radar is in Modeling",
+               "phase history": "Bench Radar phase history: 199 moves, now in Modeling",
+               "roles": "Bench Radar team:"}
 
 
 def free_port() -> int:
@@ -46,21 +53,49 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def transitions(start, project_id: int) -> list:
+    """TRANSITIONS moves (the start included): through all six phases, then round data preparation,
+    modeling and evaluation (back from deployment or evaluation to data preparation), ending in modeling."""
+    from datetime import timedelta
+
+    from bot.crisp_dm import Phase
+    from storage.tables import PhaseTransition
+
+    path = list(Phase)
+    loop = [Phase.DATA_PREPARATION, Phase.MODELING, Phase.EVALUATION]
+    while len(path) < TRANSITIONS:
+        path += loop
+    path = path[:TRANSITIONS]
+    while path[-1] != Phase.MODELING:
+        path.pop()
+    rows, iteration = [], 1
+    for n, phase in enumerate(path):
+        before = path[n - 1] if n else None
+        backward = before is not None and phase.number < before.number
+        iteration += backward
+        rows.append(PhaseTransition(project_id=project_id, from_phase=before.value if before else None,
+                                    to_phase=phase.value, backward=backward, iteration=iteration, actor_id=USER,
+                                    note=f"bench move {n}: the model needs another pass" if n % 3 else None,
+                                    created_at=start + timedelta(minutes=n)))
+    return rows
+
+
 async def seed(database_url: str) -> None:
-    """Migrate, then one project in C0BENCH with AUDIT_ROWS audit entries."""
+    """Migrate, then one project in C0BENCH with AUDIT_ROWS audit entries, its phase transitions and role
+    changes."""
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import delete
 
     from storage.db import Database
     from storage.migrate import upgrade_to_head
-    from storage.tables import AuditEntry, OutboxMessage, Project
+    from storage.tables import AuditEntry, OutboxMessage, PhaseTransition, Project, RoleAssignment
 
     db = Database(database_url)
     await upgrade_to_head(db.engine)
     start = datetime.now(UTC) - timedelta(days=3)
     async with db.transaction() as session:
-        for table in (AuditEntry, OutboxMessage, Project):
+        for table in (AuditEntry, OutboxMessage, PhaseTransition, RoleAssignment, Project):
             await session.execute(delete(table))
         project = Project(team_id=TEAM, channel_id=CHANNEL, name="Bench Radar", slug="bench-radar",
                           phase="modeling", phase_since=start, iteration=2, created_by=USER, created_at=start)
@@ -69,6 +104,16 @@ async def seed(database_url: str) -> None:
         session.add_all(AuditEntry(team_id=TEAM, project_id=project.id, actor_id=USER, action="bench.touched",
                                    detail={"n": n}, created_at=start + timedelta(seconds=n))
                         for n in range(AUDIT_ROWS))
+        moves = transitions(start - timedelta(days=10), project.id)
+        session.add_all(moves)
+        project.phase, project.iteration = moves[-1].to_phase, moves[-1].iteration
+        roles = ["product-owner", "data-scientist", "data-engineer", "ml-engineer", "sponsor"]
+        for n in range(ROLE_CHANGES):  # people come and go: every other assignment ends later
+            assigned = start - timedelta(days=9) + timedelta(hours=n)
+            session.add(RoleAssignment(team_id=TEAM, project_id=project.id, user_id=f"U0PERSON{n % 12}",
+                                       role=roles[n % len(roles)], assigned_by=USER, assigned_at=assigned,
+                                       removed_by=USER if n % 2 else None,
+                                       removed_at=assigned + timedelta(hours=1) if n % 2 else None))
     await db.dispose()
 
 
@@ -87,15 +132,15 @@ async def start(name: str, args: list[str], port: int, env: dict[str, str]) -> a
     raise SystemExit(f"{name} did not start: {(await process.stderr.read()).decode()[-2000:]}")
 
 
-def status_body() -> str:
+def status_body(text: str = "status") -> str:
     return urlencode({"token": "x", "team_id": TEAM, "team_domain": "bench", "channel_id": CHANNEL,
                       "channel_name": "bench", "user_id": USER, "user_name": "bench", "command": "/crisp",
-                      "text": "status", "api_app_id": "A0CRISP", "response_url": "https://hooks.slack.invalid/x",
+                      "text": text, "api_app_id": "A0CRISP", "response_url": "https://hooks.slack.invalid/x",
                       "trigger_id": "1.2.3"})
 
 
-async def measure(http: aiohttp.ClientSession, url: str, count: int) -> list[float]:
-    body = status_body().encode()
+async def measure(http: aiohttp.ClientSession, url: str, count: int, text: str = "status") -> list[float]:
+    body = status_body(text).encode()
     timings = []
     for _ in range(count):
         headers = signed_headers(SIGNING_SECRET, body.decode(), content_type="application/x-www-form-urlencoded")
@@ -135,16 +180,24 @@ async def run(requests: int, database_url: str | None) -> dict:
                                      SIGNING_SECRET, BOT_TOKEN, api_url], ports["bolt-default"], env),
     ]
     timings: dict[str, list[float]] = {name: [] for name in ports}
+    # Crisp's other commands, against the same server: "crisp phase", "crisp phase history".
+    extra = {f"crisp {text}": text for text in CRISP_CASES if text != "status"}
+    timings.update({name: [] for name in extra})
     try:
         connector = aiohttp.TCPConnector(limit=1)
         async with aiohttp.ClientSession(connector=connector) as http:
+            crisp_url = f"http://127.0.0.1:{ports['crisp']}/slack/events"
             for name, port in ports.items():  # warm-up: imports, caches, first auth.test
                 await measure(http, f"http://127.0.0.1:{port}/slack/events", 100)
+            for text in extra.values():
+                await measure(http, crisp_url, 100, text)
             rounds = 10
             for _ in range(rounds):
                 for name, port in ports.items():
                     timings[name] += await measure(http, f"http://127.0.0.1:{port}/slack/events",
                                                    max(1, requests // rounds))
+                for name, text in extra.items():
+                    timings[name] += await measure(http, crisp_url, max(1, requests // rounds), text)
         first = await _check_crisp_answer(ports["crisp"])
     finally:
         for process in processes:
@@ -156,21 +209,27 @@ async def run(requests: int, database_url: str | None) -> dict:
     crisp_p50 = figures["crisp"]["p50_ms"]
     figures["ratios"] = {f"crisp_p50_over_{name}_p50": round(crisp_p50 / figures[name]["p50_ms"], 2)
                          for name in ("bare-aiohttp", "bare-aiohttp+db", "bolt-default")}
+    for name in extra:
+        figures["ratios"][f"{name.replace(' ', '_')}_p50_over_bare-aiohttp_p50"] = \
+            round(figures[name]["p50_ms"] / figures["bare-aiohttp"]["p50_ms"], 2)
     figures["database"] = database_url.split(":", 1)[0]
     figures["crisp_answer"] = first
     return figures
 
 
 async def _check_crisp_answer(port: int) -> str:
-    """The figures only count if Crisp really answered the status card."""
+    """The figures only count if Crisp really answered each command (status card, phase card, history)."""
+    firsts = []
     async with aiohttp.ClientSession() as http:
-        body = status_body()
-        headers = signed_headers(SIGNING_SECRET, body, content_type="application/x-www-form-urlencoded")
-        async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body.encode(), headers=headers) as r:
-            text = json.loads(await r.text())["text"]
-    if not text.startswith("Bench Radar is in Modeling"):
-        raise SystemExit(f"crisp did not answer the status card: {text!r}")
-    return text.splitlines()[0]
+        for command, expected in CRISP_CASES.items():
+            body = status_body(command)
+            headers = signed_headers(SIGNING_SECRET, body, content_type="application/x-www-form-urlencoded")
+            async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body.encode(), headers=headers) as r:
+                text = json.loads(await r.text())["text"]
+            if not text.startswith(expected):
+                raise SystemExit(f"crisp did not answer `{command}` as expected: {text!r}")
+            firsts.append(text.splitlines()[0])
+    return firsts[0]
 
 
 def main() -> None:
@@ -184,11 +243,18 @@ def main() -> None:
         print(json.dumps(figures, indent=2))
         return
     print(f"/crisp status, sequential, {figures['crisp']['requests']} requests each, database {figures['database']}")
-    print(f"{'server':<17}{'p50 ms':>9}{'p99 ms':>9}{'crisp p50 / this p50':>22}")
+    print(f"{'server':<21}{'p50 ms':>9}{'p99 ms':>9}{'crisp p50 / this p50':>22}")
     for name in ("crisp", "bare-aiohttp", "bare-aiohttp+db", "bolt-default"):
         ratio = figures["ratios"].get(f"crisp_p50_over_{name}_p50")
-        print(f"{name:<17}{figures[name]['p50_ms']:>9.3f}{figures[name]['p99_ms']:>9.3f}"
+        print(f"{name:<21}{figures[name]['p50_ms']:>9.3f}{figures[name]['p99_ms']:>9.3f}"
               f"{'' if ratio is None else f'{ratio:.2f}':>22}")
+    for name in CRISP_CASES:
+        if name == "status":
+            continue
+        key = f"crisp {name}"
+        ratio = figures["ratios"][f"{key.replace(' ', '_')}_p50_over_bare-aiohttp_p50"]
+        print(f"{key:<21}{figures[key]['p50_ms']:>9.3f}{figures[key]['p99_ms']:>9.3f}"
+              f"{f'{ratio:.2f} x bare-aiohttp':>22}")
     print("targets: crisp p50 within 2x the bare aiohttp handler; below bolt-default")
 
 

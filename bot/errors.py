@@ -13,4 +13,9 @@ class UserError(Exception):
 
 
 class Refused(UserError):
-    """The caller may not do this; the message says who may."""
+    """The caller may not do this; the message says who may. `action` (a bot.permissions.Action) lets the
+    answer name who holds those roles in the project (bot.team.access)."""
+
+    def __init__(self, message: str, *, hint: str | None = None, action=None):
+        super().__init__(message, hint=hint)
+        self.action = action

@@ -24,8 +24,14 @@ BOT_EVENTS = ["app_home_opened", "member_joined_channel"]
 
 
 def usage_hint(table: CommandTable) -> str:
-    """Every command the bot has, from the command table, so the hint grows as commands land."""
-    return " | ".join(command.usage for command in table.in_help_order)
+    """Every command word the bot has, from the command table, so the hint grows as commands land; a
+    word that leads several commands or takes more is shown once with "…" (`help` lists them all), so
+    the hint stays one short line in Slack's autocomplete."""
+    words: dict[str, bool] = {}
+    for command in table.in_help_order:
+        first = command.words[0]
+        words[first] = words.get(first, False) or len(command.words) > 1 or command.takes_args
+    return " | ".join(f"{word} …" if more else word for word, more in words.items())
 
 
 class ManifestError(ValueError):

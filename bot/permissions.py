@@ -17,6 +17,7 @@ class Action(enum.Enum):
     ARCHIVE_PROJECT = "archive the project"
     CHANGE_PHASE = "change the phase"
     MANAGE_TEAM = "manage roles and stakeholders"
+    SET_OBJECTIVE = "set the project's goal and success metric"
     MANAGE_SCHEDULES = "manage schedules"
     CONTRIBUTE = "work on the project"
 
@@ -28,6 +29,7 @@ ALLOWED_ROLES: dict[Action, frozenset[str] | None] = {
     Action.ARCHIVE_PROJECT: PROJECT_LEADS,
     Action.CHANGE_PHASE: PROJECT_LEADS,
     Action.MANAGE_TEAM: PROJECT_LEADS,
+    Action.SET_OBJECTIVE: PROJECT_LEADS,
     Action.MANAGE_SCHEDULES: PROJECT_LEADS,
     Action.CONTRIBUTE: frozenset(),  # any role at all
 }
@@ -56,4 +58,4 @@ class Caller:
     def require(self, action: Action) -> None:
         if not self.may(action):
             who = WHO_MAY[ALLOWED_ROLES[action]]
-            raise Refused(f"Refused: only {who} may {action.value}.")
+            raise Refused(f"Refused: only {who} may {action.value}.", action=action)

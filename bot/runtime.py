@@ -56,7 +56,7 @@ class Runtime:
         self.metrics = Metrics()
         self.db = Database(settings.database_url, pool_size=settings.database_pool_size,
                            pool_timeout=settings.database_pool_timeout)
-        self.outbox = Outbox(self.clock)
+        self.outbox = Outbox(self.clock, api_url=settings.slack_api_url)
         self.services = Services(settings, self.db, self.clock, self.outbox, self.metrics,
                                  bot_team_id=self._bot_team_id)
         self.alert_relay = AlertRelay(self.services)

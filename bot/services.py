@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.lifecycle.history import HistoryCache
 from bot.metrics import Metrics
 from bot.outbox.enqueue import Outbox
 from bot.settings import Settings
@@ -19,6 +20,7 @@ class Services:
     clock: Clock
     outbox: Outbox
     metrics: Metrics
+    histories: HistoryCache = field(default_factory=HistoryCache)  # `phase history` reads, per process
     # The bot's own workspace, once auth.test has told (alerts routed to ALERT_CHANNEL belong to it).
     bot_team_id: Callable[[], str | None] = lambda: None
 

@@ -35,26 +35,34 @@ class SlackTestClient:
         async with self.http.post(self.base_url + path, data=body.encode(), headers=headers) as response:
             return Answer(response.status, await response.text(), dict(response.headers))
 
-    async def post_signed(self, body: str, content_type: str, *, timestamp: int | None = None) -> Answer:
+    async def post_signed(self, body: str, content_type: str, *, timestamp: int | None = None,
+                          retry_num: int | None = None) -> Answer:
         stamp = int(self.clock.now().timestamp()) if timestamp is None else timestamp
         headers = slack.signed_headers(self.signing_secret, body, content_type=content_type, timestamp=stamp)
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = "http_timeout"
         return await self.post_raw(body, headers)
 
     async def command(self, text: str, *, user: str = "U0ADMIN", channel: str = "C0CHURN",
-                      trigger_id: str = "", command: str = "/crisp") -> Answer:
+                      trigger_id: str = "", command: str = "/crisp", retry_num: int | None = None) -> Answer:
         body, content_type = slack.slash_command(command, text, Person(user, user.lower()), Place(channel, channel.lower()),
                                                  trigger_id or slack.new_trigger_id())
-        return await self.post_signed(body, content_type)
+        return await self.post_signed(body, content_type, retry_num=retry_num)
 
     async def press(self, action_id: str, *, user: str = "U0ADMIN", channel: str = "C0CHURN", value: str | None = None,
-                    block_id: str = "b", trigger_id: str = "", message: dict | None = None) -> Answer:
+                    block_id: str = "b", trigger_id: str = "", message: dict | None = None,
+                    response_url: str | None = None, retry_num: int | None = None) -> Answer:
         action = {"action_id": action_id, "block_id": block_id, "type": "button",
                   "text": {"type": "plain_text", "text": action_id}}
         if value is not None:
             action["value"] = value
         payload = slack.block_action(Person(user, user.lower()), action, trigger_id or slack.new_trigger_id(),
-                                     place=Place(channel, channel.lower()), message=message or {"ts": "1.000001"})
-        return await self.post_signed(*slack.interactive(payload))
+                                     place=Place(channel, channel.lower()), message=message or {"ts": "1.000001"},
+                                     ephemeral=response_url is not None)
+        if response_url is not None:
+            payload["response_url"] = response_url
+        return await self.post_signed(*slack.interactive(payload), retry_num=retry_num)
 
     async def submit(self, view: dict, values: dict, *, user: str = "U0ADMIN") -> Answer:
         payload = slack.view_submission(Person(user, user.lower()), view, values, slack.new_trigger_id())

@@ -8,22 +8,26 @@ from typing import Any
 
 from bot.commands import alerts as alert_commands
 from bot.commands import help as help_commands
+from bot.commands import phase as phase_commands
 from bot.commands import project as project_commands
 from bot.commands import status as status_commands
+from bot.commands import team as team_commands
 from bot.commands.registry import CommandTable, Invocation, Match, Reply
-from bot.errors import UserError
+from bot.errors import Refused, UserError
 from bot.permissions import Caller
 from bot.services import Services
+from bot.team.access import refusal_text
 from bot.views import projects as project_views
 from bot.views import replies
 from storage.db import DatabaseBusy
-from storage.queries import projects, team
+from storage.queries import projects
 
 log = logging.getLogger(__name__)
 
 
 def command_table() -> CommandTable:
     return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS,
+                         *phase_commands.COMMANDS, *team_commands.COMMANDS,
                          *alert_commands.COMMANDS])
 
 
@@ -34,17 +38,18 @@ class CommandDispatcher:
         self.slash = services.settings.slash_command
 
     async def dispatch(self, *, team_id: str, channel_id: str, user_id: str, text: str,
-                       open_modal: Callable[[dict[str, Any]], Awaitable[None]]) -> tuple[str, Reply]:
+                       open_modal: Callable[[dict[str, Any]], Awaitable[None]],
+                       request_key: str | None = None) -> tuple[str, Reply]:
         """Returns the command's usage name (for logs) and its reply. Never raises for bad input."""
         text = (text or "").strip()
         match = self.table.match(text or "help")
         if not isinstance(match, Match):  # answered from the table alone, without the database
             return "unknown", help_commands.unmatched_reply(match, self.slash)
         name = match.command.usage
+        project = None
         try:
             async with self.services.db.read() as reads:
-                project = await projects.active_in_channel(reads, team_id, channel_id)
-                roles = await team.roles_of(reads, project.id, user_id) if project is not None else frozenset()
+                project, roles = await projects.channel_context(reads, team_id, channel_id, user_id)
                 caller = Caller(team_id=team_id, user_id=user_id, is_admin=self.services.is_admin(user_id),
                                 roles=roles)
                 command = match.command
@@ -54,8 +59,12 @@ class CommandDispatcher:
                     raise UserError(project_views.already_tracks(project))
                 caller.require(command.action)
                 invocation = Invocation(self.services, caller, channel_id, match.args, project, open_modal,
-                                        self.table, reads)
+                                        self.table, reads, request_key)
                 return name, await command.run(invocation)
+        except Refused as exc:
+            # Say who may, and who that is in this project.
+            text = await refusal_text(self.services, exc, project)
+            return name, Reply(replies.error(text, hint=exc.hint, slash=self.slash))
         except UserError as exc:
             return name, Reply(replies.error(exc.message, hint=exc.hint, slash=self.slash))
         except DatabaseBusy as exc:

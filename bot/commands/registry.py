@@ -35,12 +35,16 @@ class Invocation:
     caller: Caller
     channel_id: str
     args: str
+    # The channel's active project as read on the ack path: a read-only row with Project's columns as
+    # attributes. Services that change it read it again inside their transaction.
     project: Project | None
     open_modal: Callable[[dict[str, Any]], Awaitable[None]]
     commands: CommandTable
     # The request's read session (one connection for every read on the ack path); writes open a
     # transaction of their own through the services.
     reads: AsyncSession
+    # Identifies this request across Slack's retries of it (its trigger id); None when Slack sent none.
+    request_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,11 @@ class CommandTable:
             if tuple(lowered[:n]) == command.words:
                 rest = _rest_after(text, n)
                 if rest and not command.takes_args:
+                    if n == 1 and self.group(command.words[0]):
+                        # `phase sett modeling`: a misspelt command of the group, not words `phase` ignores
+                        guess = self._no_match(lowered)
+                        if guess.suggestion is not None and len(guess.suggestion.words) > 1:
+                            return guess
                     return ExtraWords(command, rest)
                 return Match(command, rest)
         if len(lowered) == 1 and self.group(lowered[0]):

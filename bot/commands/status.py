@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from bot.commands.registry import Command, Invocation, Reply
 from bot.views.status import status_card
+from storage.queries import team
 
 
 async def show_status(invocation: Invocation) -> Reply:
-    # Everything on the card is a column of the project row the dispatcher already read.
-    return Reply(status_card(invocation.project, invocation.services.clock.now()))
+    # The project row the dispatcher already read, and one statement for the team.
+    snapshot = await team.snapshot(invocation.reads, invocation.project.id)
+    return Reply(status_card(invocation.project, invocation.services.clock.now(), snapshot,
+                             invocation.services.settings.slash_command))
 
 
 COMMANDS = [

@@ -23,7 +23,7 @@ from bot.console.slack_requests import Person, Place
 from bot.slack_standin import RecordedCall, SlackStandIn
 
 SHOWN_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.push",
-                 "views.update", "views.publish"}
+                 "views.update", "views.publish", "response_url"}
 SETTLE_TIMEOUT_SECONDS = 5.0
 
 
@@ -121,6 +121,12 @@ class ConsoleSession:
         elif call.method == "chat.postEphemeral":
             user = args.get("user")
             self._print_message(f"{self._where(args.get('channel'))} — only visible to {self.name_of(user)}:",
+                                args, user, self._place_for(args.get("channel")), ephemeral=True)
+        elif call.method == "response_url":
+            # A message sent back through an interaction's response URL: it replaces what the person saw.
+            user = args.get("user")
+            updated = " (updated)" if args.get("replace_original") in (True, "true") else ""
+            self._print_message(f"{self._where(args.get('channel'))} — only visible to {self.name_of(user)}{updated}:",
                                 args, user, self._place_for(args.get("channel")), ephemeral=True)
         elif call.method == "views.publish":
             view = response.get("view") or args.get("view") or {}
@@ -260,6 +266,8 @@ class ConsoleSession:
             action["value"] = button.value
         payload = slack.block_action(self.user, action, self._trigger(), place=pressable.place,
                                      message=pressable.message, view=pressable.view, ephemeral=pressable.ephemeral)
+        if "response_url" in payload and pressable.place is not None:
+            payload["response_url"] = self.standin.response_url(pressable.place.id, self.user.id)
         status, answer = await self._post(*slack.interactive(payload))
         self._show_answer(status, answer)
         await self.settle()

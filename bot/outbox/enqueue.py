@@ -7,10 +7,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import hashlib
+
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.outbox import respond as responses
 from storage.queries import outbox as outbox_rows
 from storage.queries import slack_messages
 from storage.tables import OutboxMessage
@@ -26,6 +29,9 @@ def lane_for(team_id: str, method: str, payload: dict[str, Any]) -> str:
         if not payload.get("channel"):
             raise ValueError(f"{method} needs a channel")
         return f"{team_id}:{payload['channel']}"
+    if method == responses.RESPOND:
+        # Replacing cards a button sits on: apart from the channel's posts, so no post's pacing delays them.
+        return f"{team_id}:respond:{payload.get('channel') or '-'}"
     if method == "views.publish":
         if not payload.get("user_id"):
             raise ValueError("views.publish needs a user_id")
@@ -70,8 +76,9 @@ class Outbox:
     `requested_by` is the Slack user whose action caused the call: if Slack refuses it for good,
     that person gets a direct message saying what to do."""
 
-    def __init__(self, clock: Clock):
+    def __init__(self, clock: Clock, *, api_url: str = "https://slack.com/api/"):
         self.clock = clock
+        self.api_url = api_url  # response URLs are accepted from Slack's hooks, or from this host
         self._wake_listeners: list[Callable[[], None]] = []
 
     def on_commit(self, listener: Callable[[], None]) -> None:
@@ -139,6 +146,20 @@ class Outbox:
                            view: dict[str, Any], *, requested_by: str | None = None) -> OutboxMessage | None:
         return await self.call(session, team_id, "views.publish", {"user_id": user_id, "view": view},
                                replace_key=f"home:{team_id}:{user_id}", requested_by=requested_by)
+
+    def may_respond(self, response_url: str | None) -> bool:
+        return bool(response_url) and responses.allowed(response_url, self.api_url)
+
+    async def respond(self, session: AsyncSession, team_id: str, channel: str, response_url: str,
+                      message: dict[str, Any], *, requested_by: str | None = None) -> OutboxMessage | None:
+        """Replace the (ephemeral) message an interaction came from, through its response_url; only the
+        newest pending replacement of one message is sent."""
+        if not self.may_respond(response_url):
+            raise ValueError("not a response URL Crisp posts to")
+        payload = {"response_url": response_url, "channel": channel, "replace_original": True, **message}
+        digest = hashlib.sha256(response_url.encode()).hexdigest()[:32]
+        return await self.call(session, team_id, responses.RESPOND, payload, replace_key=f"respond:{team_id}:{digest}",
+                               requested_by=requested_by)
 
     def _wake_after_commit(self, session: AsyncSession) -> None:
         sync_session = session.sync_session

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.crisp_dm import FIRST_PHASE
+from bot.crisp_dm import FIRST_PHASE, Role
 from bot.errors import UserError
 from bot.permissions import Action, Caller
 from bot.projects.naming import NameRefused, NameSource, clean_name, slugify
+from bot.onboarding import guide
 from bot.services import Services
+from bot.team import service as team_service
 from bot.views import projects as project_views
 from bot.views.mrkdwn import escape
 from storage.queries import audit, projects
@@ -48,7 +50,15 @@ async def create_project(services: Services, caller: Caller, channel_id: str, na
                                         iteration=1, actor_id=caller.user_id, created_at=now))
             await audit.record(session, team_id=caller.team_id, project_id=project.id, actor_id=caller.user_id,
                                action="project.created", now=now, name=name, slug=slug, channel=channel_id)
-            announcement = project_views.created_announcement(project, services.settings.slash_command)
+            # A creator who is not an admin leads the project, so they can manage it.
+            owner = not caller.is_admin
+            if owner:
+                await team_service.assign(session, team_id=caller.team_id, project_id=project.id,
+                                          user_id=caller.user_id, role=Role.PRODUCT_OWNER, actor_id=caller.user_id,
+                                          now=now)
+            announcement = project_views.created_announcement(
+                project, services.settings.slash_command, owner=owner,
+                guide=[(c.usage, c.summary) for c in guide.commands_for(FIRST_PHASE)])
             await services.outbox.post(session, caller.team_id, channel_id, announcement,
                                        key=f"project:{project.id}:created", requested_by=caller.user_id)
     except IntegrityError:

@@ -16,6 +16,8 @@ from aiohttp import web
 
 from .dispatch import answer
 from .faults import FaultBook, make_fault
+from .errors import SlackError
+from .methods.chat import read_content
 from .methods.files import store_upload
 from .methods.views import drop_views
 from .records import Hold, RecordedCall
@@ -50,6 +52,7 @@ class SlackStandIn:
         self._runner: web.AppRunner | None = None
         self.calls: list[RecordedCall] = []
         self.base_url: str | None = None
+        self._responses = 0
 
     @property
     def identity(self) -> Identity:
@@ -67,6 +70,13 @@ class SlackStandIn:
 
     def dm_channel_for(self, user_id: str) -> str:
         return self._ws.dm_for(user_id).id
+
+    def response_url(self, channel_id: str, user_id: str) -> str:
+        """A response URL like the one Slack sends with an interaction in ``channel_id`` by ``user_id``.
+        Posting a message to it is recorded as a call to the pseudo-method ``response_url``."""
+        root = (self.base_url or "").removesuffix("api/")
+        self._responses += 1
+        return f"{root}response/{channel_id}/{user_id}/{self._responses}"
 
     def register_trigger(self, trigger_id: str, user_id: str) -> None:
         """Tell the stand-in whose interaction a trigger_id came from (valid 3 s, once)."""
@@ -129,6 +139,7 @@ class SlackStandIn:
         if self._app is None:
             app = web.Application(client_max_size=_MAX_BODY_BYTES)
             app.router.add_post("/api/upload/{file_id}", self._handle_upload)
+            app.router.add_post("/response/{channel}/{user}/{n}", self._handle_response)
             app.router.add_route("*", "/api/{method}", self._handle_api)
             app.router.add_get("/socket-mode", self._socket.handle)
             app.on_shutdown.append(self._on_shutdown)
@@ -202,6 +213,36 @@ class SlackStandIn:
                 listener(call)
             except Exception:
                 logger.exception("stand-in listener failed on %s", call.method)
+
+    async def _handle_response(self, request: web.Request) -> web.Response:
+        """A message posted to a response URL: it replaces (or adds to) what the person sees, ephemerally."""
+        channel, user = request.match_info["channel"], request.match_info["user"]
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        at = self._clock()
+        if not isinstance(body, dict):
+            self._record(RecordedCall("response_url", {"channel": channel, "user": user}, None, 400,
+                                      {"ok": False, "error": "invalid_payload"}, at))
+            return web.Response(status=400, text="invalid_payload", content_type="text/plain")
+        try:
+            content = read_content(body)
+        except SlackError as exc:
+            self._record(RecordedCall("response_url", {**body, "channel": channel, "user": user}, None, 400,
+                                      exc.body(), at))
+            return web.Response(status=400, text=exc.error, content_type="text/plain")
+        message = {"type": "message", "ts": self._ws.next_ts(), "channel": channel, "user":
+                   self._ws.identity.bot_user_id, "text": content.pop("text", ""), "blocks": content.pop("blocks", []),
+                   **content}
+        shown = self._ws.ephemerals.setdefault((channel, user), [])
+        if body.get("replace_original") in (True, "true") and shown:
+            shown[-1] = message
+        else:
+            shown.append(message)
+        self._record(RecordedCall("response_url", {**body, "channel": channel, "user": user}, None, 200,
+                                  {"ok": True}, at))
+        return web.Response(text="ok", content_type="text/plain")
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
         content = await _upload_bytes(request)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.crisp_dm import Phase
+from bot.views import guide as guides
 from bot.views import replies
 from bot.views.blocks import actions, context, header, message, section
 from bot.views.mrkdwn import code, escape
@@ -11,12 +13,22 @@ from bot.views.projects import create_button
 
 
 def help_message(slash: str, usable: list[tuple[str, str]], *, project_name: str | None,
-                 refused: int, elsewhere: list[str] = ()) -> dict[str, Any]:
+                 refused: int, elsewhere: list[str] = (), phase: Phase | None = None,
+                 now: list[tuple[str, str]] = (), locked: list[str] = ()) -> dict[str, Any]:
     """`usable`: (usage, summary) pairs the caller may run here; `elsewhere`: usages the caller may run
-    in the other kind of channel (with a project when this one has none, and the other way round)."""
-    where = f"This channel tracks *{escape(project_name)}*." if project_name else \
-        "This channel has no project yet."
-    blocks = [header("Crisp commands"), section(where), section(_command_lines(slash, usable))]
+    in the other kind of channel (with a project when this one has none, and the other way round);
+    `now`: the commands that matter in the project's `phase`, shown first; `locked`: usages here that the
+    caller may not run (marked)."""
+    where = f"This channel tracks *{escape(project_name)}*" if project_name else "This channel has no project yet."
+    if project_name and phase is not None:
+        where += f", now in *{phase.title}*."
+    elif project_name:
+        where += "."
+    blocks = [header("Crisp commands"), section(where)]
+    if now:
+        blocks.append(section(guides.now_heading(phase) + "\n" +
+                              guides.command_lines(slash, list(now), locked=frozenset(locked))))
+    blocks.append(section(("*Everything you can do here:*\n" if now else "") + _command_lines(slash, usable)))
     if project_name is None:
         blocks.append(actions(create_button()))
     notes = []
@@ -25,7 +37,8 @@ def help_message(slash: str, usable: list[tuple[str, str]], *, project_name: str
         notes.append(f"{there}: " + ", ".join(f"`{slash} {usage}`" for usage in elsewhere) + ".")
     if refused:
         phrase = "command needs" if refused == 1 else "commands need"
-        notes.append(f"{refused} more {phrase} a project role or admin rights.")
+        names = ": " + ", ".join(code(f"{slash} {usage}") for usage in locked) if locked else ""
+        notes.append(f":lock: {refused} more {phrase} a project role or admin rights{names}.")
     if notes:
         blocks.append(context(" ".join(notes)))
     first_line = f"Crisp help: {len(usable)} commands you can use here"

@@ -1,29 +1,87 @@
-"""The App Home tab."""
+"""The App Home tab: the person's projects (roles, what waits on them), then the team's other projects."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.crisp_dm import Phase
-from bot.views.blocks import context, divider, header, section
+from bot.crisp_dm import GenericTask, Phase, Role
+from bot.views.blocks import Block, context, divider, header, section
 from bot.views.mrkdwn import channel, escape
 from bot.views.phase_time import day_in_phase
+from bot.views.team import role_title
 from storage.tables import Project
 
 HOME_BLOCK_LIMIT = 100
+# Each of the person's projects takes two blocks; the rest of the team's share sections of lines.
+MINE_AT_MOST = 35
+LINES_PER_SECTION = 12
+TASKS_NAMED_AT_MOST = 4
 
 
-def home_view(projects: list[Project], now: datetime, slash: str) -> dict[str, Any]:
-    blocks = [header("Crisp"), section("Keeps ML projects on track along CRISP-DM, in the channels where teams work.")]
-    if projects:
-        blocks += [divider(), section(f"*Active projects ({len(projects)})*")]
-        for project in projects[: HOME_BLOCK_LIMIT - 8]:
-            phase = Phase(project.phase)
-            blocks.append(section(f"*{escape(project.name)}* in {channel(project.channel_id)}\n"
-                                  f"{phase.title} (phase {phase.number} of 6) · day "
-                                  f"{day_in_phase(project.phase_since, now)} · iteration {project.iteration}"))
-    else:
+@dataclass(frozen=True)
+class MyProject:
+    """One of the person's projects: their roles there, and what waits on them."""
+
+    project: Project
+    roles: tuple[str, ...]
+    stakeholder: bool
+    missing: tuple[Role, ...] = ()                    # roles the phase lacks (shown to those who lead it)
+    open_tasks: tuple[GenericTask, ...] | None = None  # checklist items open now (None: not theirs to tick)
+
+
+def project_line(project: Project, now: datetime) -> str:
+    phase = Phase(project.phase)
+    return (f"*{escape(project.name)}* in {channel(project.channel_id)}\n"
+            f"{phase.title} (phase {phase.number} of 6) · day {day_in_phase(project.phase_since, now)} · "
+            f"iteration {project.iteration}")
+
+
+def waiting_lines(mine: MyProject, slash: str) -> list[str]:
+    phase = Phase(mine.project.phase)
+    lines = []
+    if mine.missing:
+        lines.append(f":warning: {phase.title} lacks {', '.join(r.title for r in mine.missing)}: "
+                     f"`{slash} role add @user ROLE`")
+    if mine.open_tasks:
+        total = len(mine.open_tasks)
+        named = ", ".join(task.title for task in mine.open_tasks[:TASKS_NAMED_AT_MOST])
+        more = f" and {total - TASKS_NAMED_AT_MOST} more" if total > TASKS_NAMED_AT_MOST else ""
+        lines.append(f":ballot_box_with_check: {total} exit-checklist item{'s' if total != 1 else ''} open: "
+                     f"{named}{more} (`{slash} phase` ticks them)")
+    return lines
+
+
+def my_project_blocks(mine: MyProject, now: datetime, slash: str) -> list[Block]:
+    what = [role_title(role) for role in mine.roles]
+    if mine.stakeholder:
+        what.append("stakeholder")
+    text = project_line(mine.project, now) + f"\nYou: {', '.join(what)}"
+    waiting = waiting_lines(mine, slash)
+    return [section(text), context("*Waiting on you:* " + " · ".join(waiting) if waiting else "Nothing waits on you.")]
+
+
+def home_view(mine: list[MyProject], others: list[Project], now: datetime, slash: str) -> dict[str, Any]:
+    blocks: list[Block] = [header("Crisp"),
+                           section("Keeps ML projects on track along CRISP-DM, in the channels where teams work.")]
+    if mine:
+        blocks += [divider(), section(f"*Your projects ({len(mine)})*")]
+        for entry in mine[:MINE_AT_MOST]:
+            blocks += my_project_blocks(entry, now, slash)
+        if len(mine) > MINE_AT_MOST:
+            blocks.append(context(f"…and {len(mine) - MINE_AT_MOST} more of yours."))
+    if others:
+        title = "Other active projects" if mine else "Active projects"
+        blocks += [divider(), section(f"*{title} ({len(others)})*")]
+        room = HOME_BLOCK_LIMIT - len(blocks) - 2  # the footer, and a line for what did not fit
+        lines = [project_line(project, now).replace("\n", " · ") for project in others]
+        chunks = [lines[i:i + LINES_PER_SECTION] for i in range(0, len(lines), LINES_PER_SECTION)]
+        for chunk in chunks[:room]:
+            blocks.append(section("\n".join(chunk)))
+        if len(chunks) > room:
+            blocks.append(context(f"…and {len(lines) - room * LINES_PER_SECTION} more."))
+    if not mine and not others:
         blocks += [divider(), section(f"No projects yet. In your team's channel, type `{slash} project create NAME`.")]
     blocks.append(context(f"`{slash} help` in a project channel lists what you can do there."))
     return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 class ActionId:
     OPEN_CREATE_PROJECT = "crisp.project.create.open"
+    PHASE_TICK = "crisp.phase.tick"
+    PHASE_MOVE_ANYWAY = "crisp.phase.move_anyway"
+    PHASE_OPEN_REASON = "crisp.phase.reason.open"
     # Buttons on an alert group's message; their value is {"g": group id}.
     ALERT_ACK = "crisp.alert.ack"
     ALERT_RESOLVE = "crisp.alert.resolve"
@@ -16,12 +19,21 @@ class ActionId:
 
 class CallbackId:
     CREATE_PROJECT = "crisp.project.create"
+    PHASE_REASON = "crisp.phase.reason"
+    SET_OBJECTIVE = "crisp.project.objective"
 
 
 class BlockId:
     PROJECT_NAME = "project_name"
+    PHASE_REASON = "phase_reason"
+    PHASE_TASK_PREFIX = "phase_task:"  # + the task key: one block per checklist item
+    PROJECT_GOAL = "project_goal"
+    PROJECT_METRIC = "project_metric"
     ALERT_ACTIONS = "alert_actions"
 
 
 class InputId:
     PROJECT_NAME = "name"
+    PHASE_REASON = "reason"
+    PROJECT_GOAL = "goal"
+    PROJECT_METRIC = "metric"

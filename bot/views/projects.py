@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.crisp_dm import Phase
+from bot.views import guide as guides
 from bot.views.blocks import actions, button, context, header, message, plain, section
 from bot.views.ids import ActionId, BlockId, CallbackId, InputId
 from bot.views.mrkdwn import channel, code, escape, user
@@ -19,14 +20,19 @@ def phase_label(project: Project) -> str:
     return f"{phase.title} (phase {phase.number} of 6)"
 
 
-def created_announcement(project: Project, slash: str) -> dict[str, Any]:
+def created_announcement(project: Project, slash: str, *, owner: bool = False,
+                         guide: list[tuple[str, str]] = ()) -> dict[str, Any]:
+    """`owner`: the creator became the product owner; `guide`: (usage, summary) of the commands that matter
+    now."""
     name = escape(project.name)
-    return message(f"New project: {name} starts in {Phase(project.phase).title}", [
-        section(f":rocket: {user(project.created_by)} started *{name}* in this channel.\n"
-                f"It begins in *{phase_label(project)}*."),
-        context(f"`{slash} status` shows the status card · alerts reach it as project {code(project.slug)} "
-                f"· `{slash} help` lists what you can do"),
-    ])
+    started = f":rocket: {user(project.created_by)} started *{name}* in this channel"
+    started += " and is its *Product owner*." if owner else "."
+    blocks = [section(f"{started}\nIt begins in *{phase_label(project)}*. {guides.WHAT_CRISP_DOES}")]
+    if guide:
+        blocks.append(guides.guide_section(Phase(project.phase), list(guide), slash))
+    blocks.append(context(f"`{slash} status` shows the status card · alerts reach it as project "
+                          f"{code(project.slug)} · `{slash} help` lists what you can do"))
+    return message(f"New project: {name} starts in {Phase(project.phase).title}", blocks)
 
 
 def already_tracks(project: Project) -> str:
@@ -155,14 +161,14 @@ def create_modal(channel_id: str, *, initial_name: str | None = None) -> dict[st
     }
 
 
-def intro_message(slash: str) -> dict[str, Any]:
-    """Posted when the bot is added to a channel that has no project."""
-    return message("Crisp is here: it keeps an ML project on track along CRISP-DM.", [
-        section(":wave: Thanks for adding me. I keep an ML project on track along CRISP-DM: phases, roles, "
-                "check-ins, stakeholder digests, documentation and monitoring alerts."),
-        actions(create_button()),
-        context(f"Or type `{slash} project create NAME`. `{slash} help` lists everything."),
-    ])
+def intro_message(slash: str, guide: list[tuple[str, str]] = ()) -> dict[str, Any]:
+    """Posted when the bot is added to a channel that has no project; `guide`: the commands to begin with."""
+    blocks = [section(f":wave: Thanks for adding me. {guides.WHAT_CRISP_DOES}")]
+    if guide:
+        blocks.append(guides.guide_section(None, list(guide), slash))
+    blocks += [actions(create_button()),
+               context(f"Or type `{slash} project create NAME`. `{slash} help` lists everything.")]
+    return message("Crisp is here: it keeps an ML project on track along CRISP-DM.", blocks)
 
 
 def welcome_ephemeral(project: Project, now: datetime, slash: str) -> dict[str, Any]:

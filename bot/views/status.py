@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.crisp_dm import PHASE_ORDER, Phase
+from bot.crisp_dm import PHASE_ORDER, Phase, missing_roles
+from bot.views import team
 from bot.views.blocks import context, header, message, section
 from bot.views.mrkdwn import channel, code, escape, slack_date, user
 from bot.views.phase_time import day_in_phase
+from storage.queries.team import TeamSnapshot
 from storage.tables import Project
 
 
@@ -31,9 +33,11 @@ def gist(project: Project, now: datetime) -> str:
             f"iteration {project.iteration}")
 
 
-def status_card(project: Project, now: datetime) -> dict[str, Any]:
+def status_card(project: Project, now: datetime, snapshot: TeamSnapshot, slash: str) -> dict[str, Any]:
+    """`snapshot`: who holds which role and the stakeholders (no history needed)."""
     phase = Phase(project.phase)
     day = day_in_phase(project.phase_since, now)
+    roles = team.role_lines(snapshot) or f"Nobody yet: `{slash} role add @user ROLE`."
     blocks = [
         header(project.name),  # plain_text: shown as typed
         section(f"*{phase.title}* (phase {phase.number} of 6) · day {day} · iteration {project.iteration}",
@@ -42,7 +46,12 @@ def status_card(project: Project, now: datetime) -> dict[str, Any]:
                     f"*Channel*\n{channel(project.channel_id)}",
                     f"*Started by*\n{user(project.created_by)}",
                     f"*Alert slug*\n{code(project.slug)}",
+                    *team.objective_lines(project, slash),
                 ]),
+        section(f"*Roles*\n{roles}\n{team.missing_line(phase, snapshot)}"),
+        section(f"*Stakeholders:* {team.stakeholder_line(snapshot)}"),
         context(phase_track(phase)),
     ]
-    return message(gist(project, now), blocks)
+    missing = missing_roles(phase, snapshot.roles_held())
+    lacking = f"\nMissing for {phase.title}: {', '.join(r.title for r in missing)}" if missing else ""
+    return message(gist(project, now) + lacking, blocks)

@@ -14,6 +14,7 @@ from bot.views import replies
 from bot.views.ids import ActionId
 from handlers.actions import alerts
 from handlers.modals import modal_opener
+from handlers.actions import phase as actions_phase
 
 
 def _id_of(value: Any) -> str:
@@ -34,4 +35,5 @@ def register(app: AsyncApp, services: Services) -> None:
                                             replies.error(exc.message, slash=services.settings.slash_command))
 
     app.action(ActionId.OPEN_CREATE_PROJECT)(open_create_project)
+    actions_phase.register(app, services)
     alerts.register(app, services)

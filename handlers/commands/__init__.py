@@ -22,6 +22,8 @@ def register(app: AsyncApp, services: Services) -> None:
             # Slack's escaped text and unescape it once themselves.
             text=clean_text(body.get("text")),
             open_modal=modal_opener(client, body.get("trigger_id"), before_call=services.db.release_reads),
+            # Slack's retry of this request repeats its trigger id: a change it asked for is made once.
+            request_key=body.get("trigger_id") or None,
         )
         context["crisp_command"] = name
         await ack(**reply.as_ack())

@@ -14,6 +14,8 @@ from bot.services import Services
 from bot.views import projects as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
+from handlers.views import phase as views_phase
+from handlers.views import team as team_views
 
 
 def _metadata(view: dict) -> dict:
@@ -42,3 +44,5 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
 
     app.view(CallbackId.CREATE_PROJECT)(create_project)
+    views_phase.register(app, services)
+    team_views.register(app, services)

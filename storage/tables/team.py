@@ -20,6 +20,7 @@ class RoleAssignment(SQLModel, table=True):
         Index("uq_role_assignment_current", "project_id", "user_id", "role", unique=True,
               sqlite_where=CURRENT, postgresql_where=CURRENT),
         Index("ix_role_assignment_user", "team_id", "user_id"),
+        Index("ix_role_assignment_project_id_id", "project_id", "id"),  # the team's history, newest first
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -40,6 +41,7 @@ class Stakeholder(SQLModel, table=True):
     __table_args__ = (
         Index("uq_stakeholder_current", "project_id", "user_id", unique=True,
               sqlite_where=CURRENT, postgresql_where=CURRENT),
+        Index("ix_stakeholder_project_id_id", "project_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

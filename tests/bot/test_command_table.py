@@ -35,7 +35,8 @@ def test_both_words_may_be_misspelt():
 def test_a_misspelt_group_word_alone_offers_the_group():
     miss = command_table().match("projct")
     assert isinstance(miss, NoMatch) and miss.suggestion is None
-    assert [c.usage for c in miss.group] == ["project create NAME", "project list", "project archive"]
+    assert [c.usage for c in miss.group] == ["project create NAME", "project list", "project archive", "project goal [TEXT]",
+                                       "project metric [TEXT]"]
 
 
 def test_nothing_close_suggests_nothing():
@@ -47,7 +48,8 @@ def test_nothing_close_suggests_nothing():
 def test_the_first_word_of_a_group_alone_is_the_group():
     only = command_table().match("Project")
     assert isinstance(only, GroupOnly) and only.word == "project"
-    assert [c.usage for c in only.group] == ["project create NAME", "project list", "project archive"]
+    assert [c.usage for c in only.group] == ["project create NAME", "project list", "project archive", "project goal [TEXT]",
+                                       "project metric [TEXT]"]
 
 
 def test_words_after_a_command_that_takes_none_are_not_ignored():
@@ -64,17 +66,25 @@ def test_arguments_are_declared_in_the_row():
     table = command_table()
     assert {c.usage: c.takes_args for c in table.in_help_order} == {
         "help": False, "status": False, "project create NAME": True, "project list": False,
-        "project archive": False, "alerts": False, "alerts route KEY=VALUE": True,
+        "project archive": False, "phase": False, "phase next [NOTE]": True, "phase set PHASE [NOTE]": True,
+        "phase history": False, "roles": False, "role add @user ROLE": True, "role remove @user ROLE": True,
+        "stakeholder add @user": True, "stakeholder remove @user": True, "project goal [TEXT]": True,
+        "project metric [TEXT]": True, "alerts": False, "alerts route KEY=VALUE": True,
         "alerts unroute KEY=VALUE": True}
-    later = Command(("phase", "next"), "move to the following phase", nothing, args="[NOTE]")
-    assert (later.usage, later.takes_args) == ("phase next [NOTE]", True)
+    later = Command(("milestone", "add"), "adds a milestone", nothing, args="NAME [due YYYY-MM-DD]")
+    assert (later.usage, later.takes_args) == ("milestone add NAME [due YYYY-MM-DD]", True)
     grown = CommandTable([*table.in_help_order, later])
-    assert isinstance(grown.match("phase next data is clean"), Match)
-    assert grown.match("phase next data is clean").args == "data is clean"
-    assert isinstance(grown.match("phase"), GroupOnly)
+    assert isinstance(grown.match("milestone add data is clean"), Match)
+    assert grown.match("milestone add data is clean").args == "data is clean"
+    assert isinstance(grown.match("milestone"), GroupOnly)
+    # A command that is also a group's first word: a misspelt sub-command is suggested, not ignored.
+    assert grown.match("phase sett modeling").suggestion.usage == "phase set PHASE [NOTE]"
+    assert isinstance(grown.match("phase now"), ExtraWords)
 
 
 def test_help_order_is_the_declared_order():
     assert [c.usage for c in command_table().in_help_order] == [
-        "help", "status", "project create NAME", "project list", "project archive", "alerts",
-        "alerts route KEY=VALUE", "alerts unroute KEY=VALUE"]
+        "help", "status", "project create NAME", "project list", "project archive", "phase", "phase next [NOTE]",
+        "phase set PHASE [NOTE]", "phase history", "roles", "role add @user ROLE", "role remove @user ROLE",
+        "stakeholder add @user", "stakeholder remove @user", "project goal [TEXT]", "project metric [TEXT]",
+        "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE"]

@@ -201,10 +201,13 @@ async def test_inviting_crisp_where_no_project_is_shows_the_intro_whose_button_o
     assert "── #empty — Crisp posted:" in await console.type(":submit")
     assert (await console.project_in("C0EMPTY")).name == "Empty No More"
 
-    # Invited where a project lives already: no intro, only the console's own note.
+    # Invited where a project lives already: no intro and no button, the guide for its phase.
     posted = len(console.standin.calls_to("chat.postMessage"))
-    assert await console.type(":invite") == "(you added Crisp to #empty)"
-    assert len(console.standin.calls_to("chat.postMessage")) == posted
+    again = await console.type(":invite")
+    assert again.startswith("(you added Crisp to #empty)\n")
+    assert "This channel tracks *Empty No More*, now in *Business understanding*." in again
+    assert "What matters now, in Business understanding:" in again and "Create a project" not in again
+    assert len(console.standin.calls_to("chat.postMessage")) == posted + 1
 
 
 async def test_a_button_on_someone_elses_screen_needs_as_first(console):

@@ -14,12 +14,17 @@ import pytest
 
 import bot.views
 from bot.console.render_text import mrkdwn_to_text
-from bot.crisp_dm import Phase
+from bot.crisp_dm import GENERIC_TASKS, Phase, Role
 from bot.projects.naming import slugify
 from bot.views import help as help_views
 from bot.views import alerts as alert_views
-from bot.views import delivery, home, projects, replies, status
+from bot.views import delivery, home, phase, projects, replies, status
+from bot.crisp_dm import GENERIC_TASKS, Role
+from bot.lifecycle.timeline import timeline
+from storage.queries.lifecycle import TickRow, TransitionRow
+from bot.views import delivery, guide, home, projects, replies, status, team
 from bot.views.mrkdwn import code, escape
+from storage.queries.team import TeamEvent, TeamSnapshot
 from storage.tables import Alert, AlertGroup, Project
 from tests.slack_text import assert_nothing_live, plain_fields
 
@@ -37,7 +42,33 @@ SLASH = "/ml"
 def project(name: str = HOSTILE, *, channel_id: str = "C0TRUSTED", created_by: str = "U0TRUSTED") -> Project:
     return Project(id=1, team_id="T0CRISP", channel_id=channel_id, name=name, slug=slugify(name),
                    phase="modeling", phase_since=NOW - timedelta(days=3), iteration=2, created_by=created_by,
-                   created_at=NOW - timedelta(days=9))
+                   created_at=NOW - timedelta(days=9), goal="Goal " + HOSTILE, success_metric="Metric " + HOSTILE)
+
+
+# A team whose stored values are hostile too: a role that is no role, ids that are not ids.
+FORGED_ROLE = HOSTILE
+TEAM = TeamSnapshot(
+    holders=[("product-owner", "U0TRUSTED"), ("sponsor", "U0ACTOR"), ("data-scientist", "U1|x><!channel>"),
+             (FORGED_ROLE, "U0TRUSTED")],
+    stakeholders=["U0TRUSTED", "U1><!here>"],
+    history=[TeamEvent("role-added", "U0TRUSTED", "product-owner", "U0ACTOR", NOW, 1),
+             TeamEvent("role-removed", "U1><!here>", FORGED_ROLE, "U1|x><!channel>", NOW, 2),
+             TeamEvent("stakeholder-added", "U0TRUSTED", None, "U0ACTOR", NOW, 3),
+             TeamEvent("stakeholder-removed", "U1><!here>", None, "U0ACTOR", NOW, 4)])
+EMPTY_TEAM = TeamSnapshot(holders=[], stakeholders=[], history=[])
+
+
+def transitions() -> list[TransitionRow]:
+    """A start, a move on with a hostile note, a move back with one, by a trusted and a forged actor."""
+    return [
+        TransitionRow(1, None, "business-understanding", False, 1, "U0TRUSTED", None, 0, NOW - timedelta(days=9)),
+        TransitionRow(2, "business-understanding", "modeling", False, 1, "U1|x><!channel>", HOSTILE, 4,
+                      NOW - timedelta(days=5)),
+        TransitionRow(3, "modeling", "data-preparation", True, 2, "U0ACTOR", HOSTILE, 2, NOW - timedelta(days=3)),
+    ]
+
+
+TICKS = {"mo.technique": TickRow("mo.technique", "U0ACTOR", NOW), "mo.build": TickRow("mo.build", "U1><!here>", NOW)}
 
 
 # Ids from outside that are not ids at all: shown as text, never as a mention or link.
@@ -71,7 +102,8 @@ def alert(status: str = "firing") -> Alert:
 # builder -> call with hostile input. `mrkdwn`: the result is (or holds) text Slack parses.
 BUILDERS = {
     projects.phase_label: lambda: projects.phase_label(project()),
-    projects.created_announcement: lambda: projects.created_announcement(project(), SLASH),
+    projects.created_announcement: lambda: projects.created_announcement(project(), SLASH, owner=True,
+                                                                         guide=[(HOSTILE, HOSTILE)]),
     projects.already_tracks: lambda: projects.already_tracks(project()),
     projects.name_taken: lambda: projects.name_taken(project()),
     projects.no_project_here: lambda: projects.no_project_here(SLASH),
@@ -81,21 +113,72 @@ BUILDERS = {
     projects.project_list: lambda: projects.project_list([project(), FORGED], 2, NOW, SLASH),
     projects.create_button: lambda: projects.create_button(),
     projects.create_modal: lambda: projects.create_modal("C0TRUSTED", initial_name=HOSTILE),
-    projects.intro_message: lambda: projects.intro_message(SLASH),
+    projects.intro_message: lambda: projects.intro_message(SLASH, [(HOSTILE, HOSTILE)]),
     projects.welcome_ephemeral: lambda: projects.welcome_ephemeral(project(), NOW, SLASH),
     help_views.help_message: lambda: help_views.help_message(SLASH, [("help", "what you can do"),
                                                                      (HOSTILE, HOSTILE)],
-                                                             project_name=HOSTILE, refused=2),
+                                                             project_name=HOSTILE, refused=2, phase=Phase.MODELING,
+                                                             now=[(HOSTILE, HOSTILE)], locked=["role add @user ROLE"]),
     help_views.group_listing: lambda: help_views.group_listing(SLASH, "project", [(HOSTILE, HOSTILE)]),
     help_views.takes_no_arguments: lambda: help_views.takes_no_arguments(SLASH, HOSTILE),
-    home.home_view: lambda: home.home_view([project(), FORGED], NOW, SLASH),
+    home.home_view: lambda: home.home_view(
+        [home.MyProject(project(), ("product-owner", FORGED_ROLE), True, missing=(Role.SPONSOR,),
+                        open_tasks=GENERIC_TASKS[Phase.MODELING])], [project(), FORGED], NOW, SLASH),
+    home.project_line: lambda: home.project_line(FORGED, NOW),
+    home.waiting_lines: lambda: home.waiting_lines(home.MyProject(project(), (), False, missing=(Role.QA,),
+                                                                  open_tasks=GENERIC_TASKS[Phase.DEPLOYMENT]), SLASH),
+    home.my_project_blocks: lambda: home.my_project_blocks(home.MyProject(FORGED, (FORGED_ROLE,), False), NOW, SLASH),
     status.phase_track: lambda: status.phase_track(Phase.MODELING),
     status.gist: lambda: status.gist(project(), NOW),
-    status.status_card: lambda: status.status_card(project(), NOW),
+    status.status_card: lambda: status.status_card(project(), NOW, TEAM, SLASH),
+    team.role_title: lambda: team.role_title(FORGED_ROLE),
+    team.people: lambda: team.people(["U0TRUSTED", "U1><!here>"]),
+    team.role_lines: lambda: team.role_lines(TEAM),
+    team.missing_line: lambda: team.missing_line(Phase.DEPLOYMENT, TEAM),
+    team.stakeholder_line: lambda: team.stakeholder_line(TEAM),
+    team.event_line: lambda: team.event_line(TEAM.history[1]),
+    team.roles_listing: lambda: team.roles_listing(project(), TEAM, SLASH),
+    team.role_added_announcement: lambda: team.role_added_announcement(project(), "U1><!here>", FORGED_ROLE,
+                                                                       "U0ACTOR", TEAM),
+    team.role_removed_announcement: lambda: team.role_removed_announcement(project(), "U0TRUSTED", "sponsor",
+                                                                           "U1|x><!channel>", EMPTY_TEAM),
+    team.role_reply: lambda: team.role_reply("U1><!here>", FORGED_ROLE, added=True),
+    team.already_holds: lambda: team.already_holds("U1><!here>", FORGED_ROLE),
+    team.does_not_hold: lambda: team.does_not_hold("U0TRUSTED", FORGED_ROLE, [FORGED_ROLE, "qa"]),
+    team.stakeholder_added_announcement: lambda: team.stakeholder_added_announcement(project(), "U1><!here>",
+                                                                                     "U0ACTOR"),
+    team.stakeholder_removed_announcement: lambda: team.stakeholder_removed_announcement(project(), "U0TRUSTED",
+                                                                                         "U1><!here>"),
+    team.stakeholder_reply: lambda: team.stakeholder_reply("U1><!here>", added=False),
+    team.already_stakeholder: lambda: team.already_stakeholder("U1><!here>"),
+    team.not_a_stakeholder: lambda: team.not_a_stakeholder("U1><!here>", sponsor=True),
+    team.objective_lines: lambda: team.objective_lines(project(), SLASH),
+    team.objective_announcement: lambda: team.objective_announcement(
+        project(), {"goal": HOSTILE, "success_metric": None}, "U0ACTOR"),
+    team.objective_reply: lambda: team.objective_reply({"goal": HOSTILE}),
+    team.objective_unchanged: lambda: team.objective_unchanged("success_metric"),
+    team.objective_modal: lambda: team.objective_modal(project()),
+    guide.now_heading: lambda: guide.now_heading(Phase.MODELING),
+    guide.command_lines: lambda: guide.command_lines(SLASH, [(HOSTILE, HOSTILE), ("roles", "who")],
+                                                     locked=frozenset({HOSTILE})),
+    guide.guide_section: lambda: guide.guide_section(Phase.EVALUATION, [(HOSTILE, HOSTILE)], SLASH),
+    guide.guide_message: lambda: guide.guide_message(HOSTILE, Phase.DEPLOYMENT, [(HOSTILE, HOSTILE)], SLASH),
     replies.error: lambda: replies.error(projects.name_taken(project()), hint=projects.already_tracks(FORGED),
                                          slash=SLASH),
     replies.unknown: lambda: replies.unknown(HOSTILE, HOSTILE, SLASH, [HOSTILE]),
     replies.busy: lambda: replies.busy(SLASH),
+    phase.phase_card: lambda: phase.phase_card(project(), TICKS, NOW, SLASH),
+    phase.moved_announcement: lambda: phase.moved_announcement(HOSTILE, transitions()[2],
+                                                               GENERIC_TASKS[Phase.MODELING][:2], SLASH),
+    phase.missing_roles_warning: lambda: phase.missing_roles_warning(HOSTILE, Phase.MODELING,
+                                                                     (Role.DATA_SCIENTIST, Role.SPONSOR), SLASH),
+    phase.moved_reply: lambda: phase.moved_reply(project(), transitions()[2], repeated=True),
+    phase.confirm_leaving: lambda: phase.confirm_leaving(project(), Phase.EVALUATION, HOSTILE,
+                                                         GENERIC_TASKS[Phase.MODELING], SLASH),
+    phase.reason_prompt: lambda: phase.reason_prompt(project(), Phase.DATA_PREPARATION, SLASH),
+    phase.reason_modal: lambda: phase.reason_modal(project(), Phase.DATA_PREPARATION, GENERIC_TASKS[Phase.MODELING],
+                                                   channel_id="C0TRUSTED"),
+    phase.history_message: lambda: phase.history_message(project(), timeline(transitions(), NOW), NOW),
     alert_views.state_line: lambda: alert_views.state_line(alert_group(), NOW),
     alert_views.gist: lambda: alert_views.gist(alert_group(), NOW),
     alert_views.group_message: lambda: [
@@ -124,6 +207,8 @@ PLAIN_BUILDERS = {
     projects.already_tracks_in_form: lambda: projects.already_tracks_in_form(project()),
     projects.name_taken_in_form: lambda: projects.name_taken_in_form(project()),
     projects.name_field_error: lambda: projects.name_field_error(projects.name_taken_in_form(project())),
+    phase.reason_field_error: lambda: phase.reason_field_error(projects.name_taken_in_form(project())),
+    team.objective_field_errors: lambda: team.objective_field_errors({"goal": f"The goal {HOSTILE} is long"}),
 }
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
 # that is mrkdwn already), the escaping helpers (tested in test_mrkdwn.py) and arithmetic.
@@ -179,7 +264,7 @@ def test_plain_text_results_carry_the_name_as_typed(builder):
 
 
 def test_plain_text_objects_show_the_name_raw():
-    card = status.status_card(project(), NOW)
+    card = status.status_card(project(), NOW, TEAM, SLASH)
     assert card["blocks"][0]["text"]["text"] == HOSTILE[:149] + "…"  # the header, clipped to 150, unescaped
     modal = projects.create_modal("C0TRUSTED", initial_name=HOSTILE)
     assert modal["blocks"][1]["element"]["initial_value"] == HOSTILE
@@ -190,7 +275,7 @@ def test_plain_text_objects_show_the_name_raw():
 def test_the_forged_ids_show_as_text_not_as_mentions():
     listing = json.dumps(projects.project_list([FORGED], 0, NOW, SLASH))
     assert "&lt;!here&gt;" in listing and "<!here>" not in listing
-    card = json.dumps(status.status_card(FORGED, NOW))
+    card = json.dumps(status.status_card(FORGED, NOW, TEAM, SLASH))
     assert "<!channel>" not in card and "&lt;!channel&gt;" in card
 
 

@@ -67,6 +67,7 @@ def upgrade() -> None:
     op.create_index('uq_role_assignment_current', 'role_assignment', ['project_id', 'user_id', 'role'],
                     unique=True, sqlite_where=CURRENT, postgresql_where=CURRENT)
     op.create_index('ix_role_assignment_user', 'role_assignment', ['team_id', 'user_id'])
+    op.create_index('ix_role_assignment_project_id_id', 'role_assignment', ['project_id', 'id'])
 
     op.create_table('stakeholder',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -82,6 +83,7 @@ def upgrade() -> None:
     )
     op.create_index('uq_stakeholder_current', 'stakeholder', ['project_id', 'user_id'],
                     unique=True, sqlite_where=CURRENT, postgresql_where=CURRENT)
+    op.create_index('ix_stakeholder_project_id_id', 'stakeholder', ['project_id', 'id'])
 
     # Every existing project began with a move into its first phase.
     op.execute("INSERT INTO phase_transition (project_id, from_phase, to_phase, backward, iteration, actor_id, "
@@ -90,8 +92,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_stakeholder_project_id_id', table_name='stakeholder')
     op.drop_index('uq_stakeholder_current', table_name='stakeholder')
     op.drop_table('stakeholder')
+    op.drop_index('ix_role_assignment_project_id_id', table_name='role_assignment')
     op.drop_index('ix_role_assignment_user', table_name='role_assignment')
     op.drop_index('uq_role_assignment_current', table_name='role_assignment')
     op.drop_table('role_assignment')

@@ -29,12 +29,18 @@ async def test_empty_text_is_help_for_a_channel_without_project(slack):
 async def test_help_lists_only_what_the_caller_may_do_here(slack):
     await slack.command("project create Churn Radar", channel="C0CHURN")
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
-    assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp alerts"]
-    assert "3 more commands need a project role or admin rights" in str(member.json["blocks"])
+    assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
+                              "/crisp phase history", "/crisp roles", "/crisp alerts"]
+    assert "11 more commands need a project role or admin rights: `/crisp project archive`, " in \
+        str(member.json["blocks"])
 
     admin = await slack.command("help", user="U0ADMIN", channel="C0CHURN")
     assert listed(admin) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp project archive",
-                             "/crisp alerts", "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE"]
+                             "/crisp phase", "/crisp phase next [NOTE]", "/crisp phase set PHASE [NOTE]",
+                             "/crisp phase history", "/crisp roles", "/crisp role add @user ROLE", "/crisp role remove @user ROLE",
+                             "/crisp stakeholder add @user", "/crisp stakeholder remove @user",
+                             "/crisp project goal [TEXT]", "/crisp project metric [TEXT]", "/crisp alerts",
+                             "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE"]
 
 
 async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runtime, slack):
@@ -44,7 +50,8 @@ async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runti
         "PROJECT LIST": None,  # any case is fine
         "projct lst": "I don't know `projct lst`. Did you mean `/crisp project list`?",
         "project frobnicate": "I don't know `project frobnicate`. Try `/crisp project create NAME`, "
-                              "`/crisp project list`, `/crisp project archive`.",
+                              "`/crisp project list`, `/crisp project archive`, `/crisp project goal [TEXT]`, "
+                              "`/crisp project metric [TEXT]`.",
         "frobnicate now": "I don't know `frobnicate`.",
         # Slack escapes what was typed; the word is shown as typed (escaped once, inside code).
         "st&amp;tus": "I don't know `st&amp;tus`. Did you mean `/crisp status`?",
@@ -87,7 +94,9 @@ async def test_a_group_word_alone_lists_its_commands(runtime, slack):
     assert blocks == ["`/crisp project` needs one more word:",
                       "`/crisp project create NAME` — start a project bound to this channel\n"
                       "`/crisp project list` — all projects with their channel and phase\n"
-                      "`/crisp project archive` — archive this channel's project"]
+                      "`/crisp project archive` — archive this channel's project\n"
+                      "`/crisp project goal [TEXT]` — the business objective (no text: a form)\n"
+                      "`/crisp project metric [TEXT]` — the quantifiable success metric (no text: a form)"]
     assert answer.json["text"].startswith("/crisp project needs one more word: /crisp project create NAME, ")
     assert "don't know" not in answer.text
     assert (await count_rows(runtime, Project), await count_rows(runtime, OutboxMessage)) == (0, 0)
@@ -129,7 +138,8 @@ async def test_help_names_only_commands_that_exist(slack):
         assert "roles, milestones" not in answer.text.lower()
     assert mentioned_commands(admin) == usages  # the admin, in a project channel, is told of every one
     # The footer points to what works in the other kind of channel.
-    assert "In a project's channel: `/crisp status`." in str(without.json["blocks"])
+    assert "In a project's channel: `/crisp status`, `/crisp phase`, `/crisp phase history`, `/crisp roles`." in \
+        str(without.json["blocks"])
     assert "In a channel without a project: `/crisp project create NAME`." in str(admin.json["blocks"])
 
 

@@ -27,7 +27,8 @@ async def test_create_stores_the_project_and_announces_it_in_its_channel(runtime
         entries = await audit.for_project(session, project.id)
     assert (project.name, project.slug, project.phase, project.iteration, project.created_by) == \
         ("Churn Radar", "churn-radar", "business-understanding", 1, "U0ALICE")
-    assert [(e.action, e.actor_id) for e in entries] == [("project.created", "U0ALICE")]
+    # The creator (not an admin) became its product owner.
+    assert [(e.action, e.actor_id) for e in entries] == [("project.created", "U0ALICE"), ("role.added", "U0ALICE")]
 
     assert standin.calls_to("chat.postMessage") == []  # nothing is sent on the ack path
     await drain()
@@ -113,7 +114,7 @@ async def test_list_when_there_is_nothing(slack):
 
 async def test_archive_is_for_admins_and_is_announced(runtime, slack, standin, drain):
     await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")
-    refused = await slack.command("project archive", user="U0ALICE", channel="C0CHURN")
+    refused = await slack.command("project archive", user="U0BOB", channel="C0CHURN")
     assert refused.json["text"].startswith("Refused: only Crisp admins and the project's product owner")
     async with runtime.db.session() as session:
         assert await projects.active_in_channel(session, "T0CRISP", "C0CHURN") is not None
@@ -125,7 +126,7 @@ async def test_archive_is_for_admins_and_is_announced(runtime, slack, standin, d
         archived = (await session.execute(select(Project))).scalars().one()
         entries = await audit.for_project(session, archived.id)
     assert archived.archived_by == "U0ADMIN"
-    assert [e.action for e in entries] == ["project.created", "project.archived"]
+    assert [e.action for e in entries] == ["project.created", "role.added", "project.archived"]
     await drain()
     assert [c.args["text"] for c in standin.calls_to("chat.postMessage")] == [
         "New project: Churn Radar starts in Business understanding", "Churn Radar is archived"]

@@ -42,3 +42,33 @@ async def test_status_without_a_project_says_how_to_start_one(slack):
     assert answer.status == 200
     assert answer.json["text"].startswith("This channel has no project yet.")
     assert "`/crisp project create NAME`" in answer.json["blocks"][0]["text"]["text"]
+
+
+async def test_status_shows_objective_roles_gaps_and_stakeholders(runtime, slack, clock):
+    await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")
+    before = await slack.command("status", user="U0BOB")
+    fields = [f["text"] for f in before.json["blocks"][1]["fields"]]
+    assert fields[4:] == ["*Goal*\n_not set_ · `/crisp project goal TEXT`",
+                          "*Success metric*\n_not set_ · `/crisp project metric TEXT`"]
+
+    await slack.command("project goal Keep new customers", user="U0ALICE")
+    await slack.command("project metric 90-day churn below 5%", user="U0ALICE")
+    await slack.command("role add <@U0BOB|bob> ds", user="U0ALICE")
+    await slack.command("role add <@U0BOB|bob> de", user="U0ALICE")
+    await slack.command("stakeholder add <@U0CAROL|carol>", user="U0ALICE")
+    async with runtime.db.transaction() as session:
+        project = await projects.active_in_channel(session, "T0CRISP", "C0CHURN")
+        project.phase, project.iteration = "deployment", 2
+    clock.advance(days=6)
+
+    answer = await slack.command("status", user="U0BOB")
+    lines = answer.json["text"].splitlines()
+    assert lines[0] == "Churn Radar is in Deployment — day 7, iteration 2"
+    assert lines[1] == "Missing for Deployment: Sponsor, ML engineer, Software engineer, DevOps"
+    blocks = answer.json["blocks"]
+    assert [f["text"] for f in blocks[1]["fields"]][4:] == ["*Goal*\nKeep new customers",
+                                                             "*Success metric*\n90-day churn below 5%"]
+    assert blocks[2]["text"]["text"] == (
+        "*Roles*\n*Product owner* — <@U0ALICE>\n*Data scientist* — <@U0BOB>\n*Data engineer* — <@U0BOB>\n"
+        ":warning: *Deployment expects, but nobody holds:* Sponsor, ML engineer, Software engineer, DevOps")
+    assert blocks[3]["text"]["text"] == "*Stakeholders:* <@U0CAROL>"
