@@ -17,6 +17,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.alerts.iteration import offers_iteration
 from bot.crisp_dm import Role
 from bot.services import Services
 from bot.views import alerts as views
@@ -74,10 +75,12 @@ async def _relay_group(services: Services, session: AsyncSession, group: AlertGr
     now = services.clock.now()
     alerts = await alert_rows.alerts_of(session, group.id)
     mentions = await mentions_for(session, group)
+    offer = await offers_iteration(session, group)  # *Start an iteration* (bot.alerts.iteration)
     key = group.message_key or message_key(group)
     shown = 0
     if group.message_key is None:
-        body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else ())
+        body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else (),
+                                   offer_iteration=offer)
         await services.outbox.post(session, group.team_id, group.channel_id, body, key=key)
         group.message_key = key
         shown = len(alerts)
@@ -85,7 +88,8 @@ async def _relay_group(services: Services, session: AsyncSession, group: AlertGr
         added = [a for a in alerts if a.relayed_status is None]
         resolved = [a for a in alerts if a.relayed_status == FIRING and a.status == RESOLVED]
         refired = [a for a in alerts if a.relayed_status == RESOLVED and a.status == FIRING]
-        body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else ())
+        body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else (),
+                                   offer_iteration=offer)
         if await services.outbox.update(session, group.team_id, key, body) is None:
             log.warning("alert group %s: its message %s is gone; the change is not shown", group.id, key)
         note = views.change_note(added=added, resolved=resolved, refired=refired, group=group, now=now,

@@ -15,12 +15,14 @@ class ActionId:
     ALERT_UNSILENCE = "crisp.alert.unsilence"
     ALERT_USEFUL = "crisp.alert.useful"
     ALERT_NOISE = "crisp.alert.noise"
+    ALERT_START_ITERATION = "crisp.alert.iteration"  # opens the form; value {"g": group id}
 
 
 class CallbackId:
     CREATE_PROJECT = "crisp.project.create"
     PHASE_REASON = "crisp.phase.reason"
     SET_OBJECTIVE = "crisp.project.objective"
+    ALERT_ITERATION = "crisp.alert.iteration"  # metadata {"g": group id, "c": channel}
 
 
 class BlockId:
@@ -30,6 +32,7 @@ class BlockId:
     PROJECT_GOAL = "project_goal"
     PROJECT_METRIC = "project_metric"
     ALERT_ACTIONS = "alert_actions"
+    ITERATION_PHASE = "iteration_phase"
 
 
 class InputId:
@@ -37,3 +40,4 @@ class InputId:
     PHASE_REASON = "reason"
     PROJECT_GOAL = "goal"
     PROJECT_METRIC = "metric"
+    ITERATION_PHASE = "phase"

@@ -14,6 +14,7 @@ from bot.services import Services
 from bot.views import projects as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
+from handlers.views import alerts as alert_views
 from handlers.views import phase as views_phase
 from handlers.views import team as team_views
 
@@ -46,3 +47,4 @@ def register(app: AsyncApp, services: Services) -> None:
     app.view(CallbackId.CREATE_PROJECT)(create_project)
     views_phase.register(app, services)
     team_views.register(app, services)
+    alert_views.register(app, services)
