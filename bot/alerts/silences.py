@@ -236,7 +236,8 @@ async def _call(client: httpx.AsyncClient, job: Job) -> Answer:
     except (httpx.HTTPError, OSError) as exc:
         return Answer(False, error=f"{type(exc).__name__}", retry=True)
     text = response.text[:200]
-    if job.kind == "expire" and (response.status_code == 404 or "already expired" in text):
+    if job.kind == "expire" and (response.status_code == 404 or "already expired" in text or "not found" in text):
+        # Gone there already (it ran out at its endsAt, or someone expired it): what we wanted.
         return Answer(True)
     if response.status_code >= 500 or response.status_code == 429:
         return Answer(False, error=f"HTTP {response.status_code}", retry=True)
