@@ -94,7 +94,7 @@ def iteration_modal(group: AlertGroup, project: Project, default: Phase, *, chan
     initial = next(option for option in options if option["value"] == default.value)
     blocks = [
         section(f"*{escape(project.name)}* leaves *Deployment* for an earlier phase; iteration "
-                f"{project.iteration + 1} begins, with this alert as the reason:\n>{escape(group.title)}"),
+                f"{project.iteration + 1} begins.\n*Reason:* {escape(group.title)}"),
         {"type": "input", "block_id": BlockId.ITERATION_PHASE, "label": plain("Back to", 2000),
          "element": {"type": "static_select", "action_id": InputId.ITERATION_PHASE, "options": options,
                      "initial_option": initial}},

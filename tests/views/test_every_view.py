@@ -17,6 +17,7 @@ from bot.console.render_text import mrkdwn_to_text
 from bot.crisp_dm import GENERIC_TASKS, Phase, Role
 from bot.projects.naming import slugify
 from bot.views import help as help_views
+from bot.views import alert_ops
 from bot.views import alerts as alert_views
 from bot.views import delivery, home, phase, projects, replies, status
 from bot.crisp_dm import GENERIC_TASKS, Role
@@ -184,7 +185,8 @@ BUILDERS = {
     alert_views.group_message: lambda: [
         alert_views.group_message(alert_group(), [alert(), alert("resolved")] * 8, NOW,
                                   mentions=["U0TRUSTED", "U1|x><!channel>"]),
-        alert_views.group_message(alert_group("resolved"), [alert("resolved")], NOW)],
+        alert_views.group_message(alert_group("resolved"), [alert("resolved")], NOW),
+        alert_views.group_message(alert_group(silence_id="am:<!here>"), [alert()], NOW, offer_iteration=True)],
     alert_views.change_note: lambda: [
         alert_views.change_note(added=[alert()], resolved=[alert("resolved")], refired=[alert()],
                                 group=alert_group(relayed_status="resolved"), now=NOW, mentions=["U0TRUSTED"]),
@@ -198,6 +200,23 @@ BUILDERS = {
     alert_views.route_removed: lambda: alert_views.route_removed("team", HOSTILE_LABEL),
     alert_views.route_list: lambda: [alert_views.route_list(project(), [("team", HOSTILE_LABEL)], SLASH),
                                      alert_views.route_list(project(), [], SLASH)],
+    alert_ops.renotify_note: lambda: alert_ops.renotify_note(alert_group(), timedelta(minutes=30),
+                                                             mentions=["U0TRUSTED", "U1|x><!channel>"]),
+    alert_ops.escalation_note: lambda: [
+        alert_ops.escalation_note(alert_group(), timedelta(hours=1), ["U0TRUSTED", "U1|x><!channel>"], project()),
+        alert_ops.escalation_note(alert_group(), timedelta(hours=1), [], project()),
+        alert_ops.escalation_note(alert_group(), timedelta(hours=1), [], None)],
+    alert_ops.escalation_dm: lambda: [alert_ops.escalation_dm(alert_group(), timedelta(hours=1), project()),
+                                      alert_ops.escalation_dm(alert_group(channel_id="C1><!here>"),
+                                                              timedelta(hours=1), None)],
+    alert_ops.silence_word: lambda: [alert_ops.silence_word(alert_group(silence_id=f"{state}<!here>`x"))
+                                     for state in ("want:", "am:", "unwant:", "failed:")],
+    alert_ops.silence_failed_note: lambda: alert_ops.silence_failed_note(HOSTILE, "http://a<!here>`b"),
+    alert_ops.expire_failed_note: lambda: alert_ops.expire_failed_note("<!here>`s", HOSTILE, "http://a<!here>"),
+    alert_ops.iteration_button: lambda: alert_ops.iteration_button(alert_group()),
+    alert_ops.iteration_modal: lambda: alert_ops.iteration_modal(alert_group(), project(), Phase.DATA_UNDERSTANDING,
+                                                                 channel_id="C0TRUSTED"),
+    alert_ops.iteration_note: lambda: alert_ops.iteration_note(project(), transitions()[2], "U0TRUSTED"),
     # The error comes from Slack and the quoted text is Crisp's own (escaped) fallback line.
     delivery.failure_notice: lambda: delivery.failure_notice("C1><!here>", "odd_error `<!here>` &lt;", original_text=
                                                              f"New project: {escape('Ann <!here> *x*')}"),
@@ -208,6 +227,8 @@ PLAIN_BUILDERS = {
     projects.name_taken_in_form: lambda: projects.name_taken_in_form(project()),
     projects.name_field_error: lambda: projects.name_field_error(projects.name_taken_in_form(project())),
     phase.reason_field_error: lambda: phase.reason_field_error(projects.name_taken_in_form(project())),
+    alert_ops.iteration_field_error: lambda: alert_ops.iteration_field_error(
+        projects.name_taken_in_form(project())),
     team.objective_field_errors: lambda: team.objective_field_errors({"goal": f"The goal {HOSTILE} is long"}),
 }
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
