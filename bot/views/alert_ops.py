@@ -122,3 +122,31 @@ def iteration_note(project: Project, transition: TransitionRow, user_id: str) ->
             f"*{escape(project.name)}* from this alert: moved back from *{Phase(transition.from_phase).title}* "
             f"to *{Phase(transition.to_phase).title}*; `phase history` names this alert as the reason.")
     return message(text)
+
+
+# -- status card and App Home ---------------------------------------------------------------------------------
+
+STATUS_ALERTS_SHOWN = 3
+
+
+def status_alerts(groups: Sequence[AlertGroup], total: int, now, slash: str) -> str:
+    """The status card's *Open alerts* section: how many, and the newest few with age and ack state."""
+    if not total:
+        return "*Open alerts:* none"
+    lines = [f"*Open alerts:* {total} (`{slash} alerts` lists them)"]
+    for group in groups[:STATUS_ALERTS_SHOWN]:
+        state = f"acked by {user(group.acked_by)}" if group.acked_by else "not acknowledged"
+        lines.append(f"• *{escape(group.title)}* · {code(group.severity)} · {_duration(now - group.started_at)} · "
+                     f"{state}")
+    if total > STATUS_ALERTS_SHOWN:
+        lines.append(f"…and {total - STATUS_ALERTS_SHOWN} more")
+    return "\n".join(lines)
+
+
+def home_alerts_line(open_alerts: int, unacknowledged: int, channel_id: str, slash: str) -> str | None:
+    """For a project on the App Home tab: its open alerts, if any."""
+    if not open_alerts:
+        return None
+    waiting = f", {unacknowledged} not acknowledged" if unacknowledged else ""
+    return (f":rotating_light: {open_alerts} open alert{'s' if open_alerts != 1 else ''}{waiting} "
+            f"(`{slash} alerts` in {channel(channel_id)})")

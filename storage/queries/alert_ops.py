@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import AlertGroup, Project
@@ -71,3 +71,15 @@ async def project_of(session: AsyncSession, project_id: int | None) -> Project |
     if project_id is None:
         return None
     return await session.get(Project, project_id)
+
+
+async def open_counts(session: AsyncSession, project_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per project: firing groups, and how many of them nobody acknowledged."""
+    if not project_ids:
+        return {}
+    unacked = func.sum(case((AlertGroup.acked_by.is_(None), 1), else_=0))
+    rows = await session.execute(
+        select(AlertGroup.project_id, func.count(), unacked)
+        .where(AlertGroup.project_id.in_(project_ids), AlertGroup.status == "firing")
+        .group_by(AlertGroup.project_id))
+    return {project_id: (int(count), int(waiting or 0)) for project_id, count, waiting in rows.all()}
