@@ -176,7 +176,8 @@ async def set_objective(services: Services, caller: Caller, project: Project,
     (nothing when the text is what is stored: a resubmitted form announces nothing twice)."""
     caller.require(Action.SET_OBJECTIVE)
     async with services.db.transaction() as session:
-        current = await session.get(Project, project.id, populate_existing=True)
+        # Locked (PostgreSQL; SQLite has one writer): copies of one submission change and announce once.
+        current = await session.get(Project, project.id, populate_existing=True, with_for_update=True)
         if current is None or current.archived_at is not None:
             raise UserError("This project is archived; its goal and metric stay as they were.")
         changed = {column: text for column, text in values.items() if getattr(current, column) != text}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 
 from sqlalchemy import select
@@ -131,3 +133,20 @@ async def test_goal_without_text_opens_the_form_prefilled_and_saving_it_stores_b
     # Emptying a field clears it.
     await slack.submit(view, values(typed, ""), user="U0ALICE")
     assert (await project_of(runtime)).success_metric is None
+
+
+async def test_copies_of_one_metric_sent_at_once_change_and_announce_it_once(runtime, slack, standin, drain):
+    await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")
+    await drain()
+    posted = len(standin.calls_to("chat.postMessage"))
+    answers = await asyncio.gather(*(slack.command("project metric Churn below 4%", user="U0ALICE")
+                                     for _ in range(6)))
+    texts = sorted(a.json["text"] for a in answers)
+    assert texts == ["Saved the success metric; announced in the channel."] + [
+        "The success metric already reads exactly that; nothing changed."] * 5
+    await drain()
+    assert len(standin.calls_to("chat.postMessage")) == posted + 1
+    project = await project_of(runtime)
+    async with runtime.db.read() as session:
+        entries = await audit.for_project(session, project.id)
+    assert [e.detail for e in entries if e.action == "project.objective"] == [{"success_metric": "Churn below 4%"}]
