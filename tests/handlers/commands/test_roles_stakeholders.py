@@ -150,3 +150,13 @@ async def test_copies_of_one_metric_sent_at_once_change_and_announce_it_once(run
     async with runtime.db.read() as session:
         entries = await audit.for_project(session, project.id)
     assert [e.detail for e in entries if e.action == "project.objective"] == [{"success_metric": "Churn below 4%"}]
+
+
+async def test_crisp_itself_and_slackbot_hold_no_role_and_are_no_stakeholders(runtime, slack, standin):
+    await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")
+    before = await table_counts(runtime.db)
+    crisp = standin.identity.bot_user_id
+    for text in (f"role add <@{crisp}|crisp> sponsor", "role add <@USLACKBOT> qa", f"stakeholder add <@{crisp}>"):
+        answer = await slack.command(text, user="U0ALICE")
+        assert answer.json["text"] == "That is a bot, not a person: name someone from the team.", text
+    assert await table_counts(runtime.db) == before
