@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crisp_dm import Role
 from bot.errors import Refused, UserError
-from bot.permissions import Action, Caller
+from bot.permissions import PROJECT_LEADS, Action, Caller
 from bot.services import Services
 from bot.text import clean_text, require_length, unescape_slack
 from bot.views import team as views
 from storage.queries import audit, team
+from storage.queries import lifecycle as lifecycle_rows
 from storage.tables import Project, RoleAssignment, Stakeholder
 
 OBJECTIVE_LIMIT = views.OBJECTIVE_LIMIT
@@ -67,11 +68,20 @@ async def add_role(services: Services, caller: Caller, project: Project, user_id
 async def remove_role(services: Services, caller: Caller, project: Project, user_id: str, role: Role) -> None:
     caller.require(Action.MANAGE_TEAM)
     async with services.db.transaction() as session:
+        # Locked (PostgreSQL; SQLite has one writer), so two leads removing each other cannot both pass
+        # the last-lead check below.
+        await lifecycle_rows.lock_project(session, project.id)
         row = await team.current_assignment(session, project.id, user_id, role)
         now = services.clock.now()
         if row is None or not await team.end_assignment(session, row.id, actor_id=caller.user_id, now=now):
             held = sorted(await team.roles_of(session, project.id, user_id))
             raise UserError(views.does_not_hold(user_id, role, held))
+        if role.value in PROJECT_LEADS and not caller.is_admin:
+            leads_left = {holder for held_role, holder in await team.current_holders(session, project.id)
+                          if held_role in PROJECT_LEADS}
+            if not leads_left:
+                # Nobody could manage the project afterwards (only an admin could undo it).
+                raise UserError(views.last_lead(user_id, role))
         await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=caller.user_id,
                            action="role.removed", now=now, user=user_id, role=role.value, assignment=row.id)
         snapshot = await team.snapshot(session, project.id)

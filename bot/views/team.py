@@ -134,6 +134,12 @@ def does_not_hold(user_id: str, role: str, held: list[str]) -> str:
     return text
 
 
+def last_lead(user_id: str, role: str) -> str:
+    return (f"{user(user_id)} is the project's last product owner or manager: without one, only a Crisp admin "
+            f"could manage it. Give the role to someone else first (`role add @user product-owner`); "
+            f"nothing changed.")
+
+
 def stakeholder_added_announcement(project: Project, user_id: str, actor_id: str) -> dict[str, Any]:
     name = escape(project.name)
     return message(f"{user(user_id)} is now a stakeholder of {name}", [

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.views.ids import BlockId, CallbackId, InputId
 from storage.queries import audit, projects
+from storage.queries import team as team_rows
 from storage.tables import OutboxMessage, Stakeholder
 from tests.handlers.conftest import table_counts
 from tests.slack_text import assert_nothing_live, parsed_fields
@@ -160,3 +161,23 @@ async def test_crisp_itself_and_slackbot_hold_no_role_and_are_no_stakeholders(ru
         answer = await slack.command(text, user="U0ALICE")
         assert answer.json["text"] == "That is a bot, not a person: name someone from the team.", text
     assert await table_counts(runtime.db) == before
+
+
+async def test_the_last_lead_cannot_be_removed_except_by_an_admin(runtime, slack):
+    await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")  # Alice: product owner
+    await slack.command("role add <@U0BOB> product-manager", user="U0ALICE")
+    # The two leads remove each other at the same moment: one of them stays.
+    first, second = await asyncio.gather(slack.command("role remove <@U0BOB> product-manager", user="U0ALICE"),
+                                         slack.command("role remove <@U0ALICE> product-owner", user="U0BOB"))
+    answers = sorted([first.json["text"], second.json["text"]])
+    assert any("last product owner or manager" in text for text in answers), answers
+    async with runtime.db.read() as session:
+        project = await projects.active_in_channel(session, "T0CRISP", "C0CHURN")
+        leads = [pair for pair in await team_rows.current_holders(session, project.id)
+                 if pair[0] in ("product-owner", "product-manager")]
+    assert len(leads) == 1
+    [(role, holder)] = leads
+    alone = await slack.command(f"role remove <@{holder}> {role}", user=holder)
+    assert "last product owner or manager" in alone.json["text"]
+    by_admin = await slack.command(f"role remove <@{holder}> {role}", user="U0ADMIN")
+    assert "last product owner" not in by_admin.json["text"]
