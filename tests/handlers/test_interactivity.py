@@ -85,3 +85,16 @@ async def test_an_expired_trigger_gets_a_clear_answer(slack, standin, clock):
     answer = await slack.command("project create", channel="C0NEW", trigger_id="t-old")
     assert answer.status == 200
     assert answer.json["text"].startswith("Slack would not open the form (expired_trigger_id)")
+
+
+async def test_slack_not_answering_the_form_gets_a_clear_answer_in_time(slack, standin, monkeypatch, log_records):
+    monkeypatch.setattr("handlers.modals.OPEN_TIMEOUT_SECONDS", 0.2)
+    standin.register_trigger("t-slow", "U0ADMIN")
+    hold = standin.hold("views.open")
+    try:
+        answer = await slack.command("project create", channel="C0NEW", trigger_id="t-slow")
+    finally:
+        hold.release()
+    assert answer.json["text"].startswith("Slack did not answer in time to open the form; please try again.")
+    assert log_records.errors == []
+    assert [r.getMessage() for r in log_records.warnings] == ["views.open failed: TimeoutError"]
