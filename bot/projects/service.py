@@ -26,6 +26,8 @@ class ProjectListing:
 
 
 def require_channel(channel_id: str) -> None:
+    if not channel_id:  # a form whose hidden context lost its channel
+        raise UserError("This form does not say which channel the project is for; start again from the channel.")
     if channel_id.startswith("D"):
         raise UserError("Projects live in channels: run this in the channel your team works in.")
 
