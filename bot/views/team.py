@@ -74,7 +74,7 @@ def roles_listing(project: Project, snapshot: TeamSnapshot, slash: str) -> dict[
     missing = missing_roles(phase, snapshot.roles_held())
     people_count = len({holder for _, holder in snapshot.holders})
     gist = (f"{escape(project.name)} team: {people_count} {'person' if people_count == 1 else 'people'} "
-            f"in {len(snapshot.roles_held())} roles")
+            f"in {len(snapshot.roles_held())} {'role' if len(snapshot.roles_held()) == 1 else 'roles'}")
     gist += f"; {phase.title} lacks {', '.join(r.title for r in missing)}" if missing else \
         f"; every role {phase.title} expects is filled"
     blocks = [
