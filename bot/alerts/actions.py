@@ -45,7 +45,8 @@ def parse_press(action_id: str, value: str | None) -> Press:
         choice = data.get("for")
     except (ValueError, TypeError, KeyError, AttributeError):
         raise UserError("That button is not one Crisp made.") from None
-    if not isinstance(group_id, int) or isinstance(group_id, bool) or group_id < 1 or group_id > 2**62:
+    # A row id fits every database's integer column.
+    if not isinstance(group_id, int) or isinstance(group_id, bool) or group_id < 1 or group_id > 2**31 - 1:
         raise UserError("That button is not one Crisp made.")
     if action_id == ActionId.ALERT_SILENCE and choice not in SILENCES:
         raise UserError("Pick how long to silence the alert: 1 hour, 4 hours, 24 hours or until resolved.")

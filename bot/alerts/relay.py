@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.alerts.iteration import offers_iteration
 from bot.crisp_dm import Role
+from bot.retry_loop import FailureBackoff
 from bot.services import Services
 from bot.views import alerts as views
-from storage.db import DatabaseBusy
 from storage.queries import alerts as alert_rows
 from storage.queries import team
 from storage.tables import AlertGroup
@@ -124,18 +124,21 @@ class AlertRelay:
         self._wake.set()
 
     async def run_forever(self) -> None:
+        backoff = FailureBackoff(log, "alert relay pass")
         while not self._stopping:
             self._wake.clear()
+            wait = self.idle_poll_seconds
             try:
-                if await relay_once(self.services) >= BATCH:
+                done = await relay_once(self.services)
+                backoff.succeeded()
+                if done >= BATCH:
                     continue
             except asyncio.CancelledError:
                 raise
-            except DatabaseBusy as exc:
-                log.warning("alert relay found the database busy (%s); retrying shortly", exc)
-            except Exception:
-                log.exception("alert relay pass failed; retrying shortly")
+            except Exception as exc:  # the changes wait in the database for a later pass
+                wait = backoff.failed(exc)
+                self._wake.clear()  # after a failure, only time (or stop) ends the wait
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
             except TimeoutError:
                 pass

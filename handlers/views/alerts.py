@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from slack_bolt.async_app import AsyncApp
 
 from bot.alerts import iteration
@@ -16,20 +13,15 @@ from bot.team.access import refusal_text
 from bot.views import alert_ops as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
+from handlers import carried
 from storage.queries import alerts as alert_rows
 
 
-def _metadata(view: dict) -> dict[str, Any]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _chosen_phase(view: dict) -> Phase:
-    values = (view.get("state") or {}).get("values") or {}
-    field = (values.get(BlockId.ITERATION_PHASE) or {}).get(InputId.ITERATION_PHASE) or {}
+    state = view.get("state") if isinstance(view.get("state"), dict) else {}
+    values = state.get("values") if isinstance(state.get("values"), dict) else {}
+    block = values.get(BlockId.ITERATION_PHASE) if isinstance(values.get(BlockId.ITERATION_PHASE), dict) else {}
+    field = block.get(InputId.ITERATION_PHASE)
     option = field.get("selected_option") if isinstance(field, dict) else None
     raw = option.get("value") if isinstance(option, dict) else None
     if raw is None:
@@ -44,10 +36,9 @@ def register(app: AsyncApp, services: Services) -> None:
     async def start_iteration(ack, body, view) -> None:
         user_id = (body.get("user") or {}).get("id") or ""
         team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
-        data = _metadata(view)
-        group_id = data.get("g")
+        group_id = carried.row_id(carried.small_json(view.get("private_metadata")).get("g"))
         try:
-            if not isinstance(group_id, int) or isinstance(group_id, bool):
+            if group_id is None:
                 raise UserError("This form is not one of Crisp's; nothing changed.")
             # One form makes one move, however often Slack delivers its submission.
             key = lifecycle.request_key("alertview", view.get("id") or body.get("trigger_id"))

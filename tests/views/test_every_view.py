@@ -149,6 +149,7 @@ BUILDERS = {
     team.role_reply: lambda: team.role_reply("U1><!here>", FORGED_ROLE, added=True),
     team.already_holds: lambda: team.already_holds("U1><!here>", FORGED_ROLE),
     team.does_not_hold: lambda: team.does_not_hold("U0TRUSTED", FORGED_ROLE, [FORGED_ROLE, "qa"]),
+    team.last_lead: lambda: team.last_lead("U0TRUSTED", FORGED_ROLE),
     team.stakeholder_added_announcement: lambda: team.stakeholder_added_announcement(project(), "U1><!here>",
                                                                                      "U0ACTOR"),
     team.stakeholder_removed_announcement: lambda: team.stakeholder_removed_announcement(project(), "U0TRUSTED",

@@ -31,7 +31,8 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
     assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
                               "/crisp phase history", "/crisp roles", "/crisp alerts"]
-    assert "11 more commands need a project role or admin rights: `/crisp project archive`, " in \
+    assert "11 more commands need a role you don't hold here (most: product owner or manager) or admin " \
+           "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
 
     admin = await slack.command("help", user="U0ADMIN", channel="C0CHURN")
