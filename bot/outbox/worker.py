@@ -500,5 +500,7 @@ class OutboxWorker:
             # only the rest (say, blocks Slack rejects) are Crisp's own errors.
             people_can_fix = isinstance(outcome, GiveUp) and error_code(outcome.error) in ADVICE
             level = logging.ERROR if isinstance(outcome, GiveUp) and not people_can_fix else logging.WARNING
+            if isinstance(outcome, RetryLater) and not outcome.count_attempt:
+                level = logging.INFO  # waiting its turn (a rate tier, a post settling): nothing went wrong
             log.log(level, "outbox send id=%s method=%s lane=%s attempt=%s result=%s error=%s ms=%.1f",
                     row.id, row.method, row.lane, row.attempts, result, outcome.error, elapsed_ms, extra=extra)
