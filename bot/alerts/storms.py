@@ -127,27 +127,29 @@ class StormPass:
             self.received[storm.id] = min(seen, group.dirty_since) if seen else group.dirty_since
 
     async def render(self, services: Services, session: AsyncSession, now: datetime) -> None:
-        """Post or edit each changed storm's summary, and its changed or new thread pages."""
+        """Post or edit each changed storm's summary and its thread pages. New posts go first (a channel's
+        calls go out in order), so a group reaches Slack before edits that merely refresh counts."""
         for storm_id, pages in self.touched.items():
             storm = self.storms[storm_id]
             groups = await storm_rows.groups_of(session, storm_id)
             extra = receipt_metadata(self.received.get(storm_id))
-            body = {**views.summary(storm, groups, now), **extra}
+            summary = {**views.summary(storm, groups, now), **extra}
             if storm_id in self.new:
-                await services.outbox.post(session, storm.team_id, storm.channel_id, body, key=storm.message_key)
-            else:
-                await services.outbox.update(session, storm.team_id, storm.message_key, body)
+                await services.outbox.post(session, storm.team_id, storm.channel_id, summary, key=storm.message_key)
             count = -(-len(groups) // PAGE_SIZE)
-            for number in range(count):
-                if number < storm.pages_posted and number not in pages:
-                    continue
-                listed = groups[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
-                reply = {**views.page(storm, number, listed, now), **extra}
-                key = f"{storm.message_key}:p{number}"
-                if number >= storm.pages_posted:
-                    await services.outbox.post(session, storm.team_id, storm.channel_id, reply, key=key,
-                                               thread_of=storm.message_key)
-                else:
-                    await services.outbox.update(session, storm.team_id, key, reply)
+            for number in range(storm.pages_posted, count):
+                await services.outbox.post(session, storm.team_id, storm.channel_id,
+                                           {**self._page(storm, number, groups, now), **extra},
+                                           key=f"{storm.message_key}:p{number}", thread_of=storm.message_key)
+            for number in sorted(pages):
+                if number < storm.pages_posted:
+                    await services.outbox.update(session, storm.team_id, f"{storm.message_key}:p{number}",
+                                                 {**self._page(storm, number, groups, now), **extra})
+            if storm_id not in self.new:
+                await services.outbox.update(session, storm.team_id, storm.message_key, summary)
             storm.pages_posted = max(storm.pages_posted, count)
         await session.flush()
+
+    @staticmethod
+    def _page(storm: AlertStorm, number: int, groups: list[AlertGroup], now: datetime) -> dict:
+        return views.page(storm, number, groups[number * PAGE_SIZE:(number + 1) * PAGE_SIZE], now)

@@ -14,7 +14,7 @@ from bot.views.blocks import context, message, section
 from bot.views.mrkdwn import channel, clip, code, escape, slack_date, without_marks
 from storage.tables import AlertGroup, AlertStorm
 
-PAGE_SIZE = 20            # groups listed per thread reply
+PAGE_SIZE = 25            # groups listed per thread reply
 LINES_PER_SECTION = 10    # 10 lines of at most ~260 characters stay within a section's 3,000
 TOP_SHOWN = 5
 TITLE_SHOWN = 120

@@ -18,7 +18,7 @@ from storage.queries import slack_messages
 from storage.tables import Alert, AlertGroup, AlertStorm, OutboxMessage, OutboxStatus
 from tests.alerts.test_samples import make_project
 
-PAGE_SIZE = 20
+from bot.views.alert_storms import PAGE_SIZE
 
 
 @dataclass(frozen=True)
