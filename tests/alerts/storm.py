@@ -199,3 +199,20 @@ def rate_ok(times: list[float], interval: float, burst: int) -> bool:
     """Whether calls at these moments keep to a GCRA of `interval` with `burst` (as Slack's pacing)."""
     limits = RateLimits(post_interval=interval, post_burst=burst)
     return all(limits._posts.admit("k", t) is None for t in sorted(times))
+
+
+def assert_nothing_posted_twice(standin, channels: list[str]) -> int:
+    """Every post carries its outbox row's tag in its metadata: no tag twice means no row posted twice.
+    Also no group has two top-level messages of its own. Returns how many messages there are."""
+    from bot.outbox.delivery import row_tag
+
+    total = 0
+    for channel in channels:
+        messages = standin.messages(channel)
+        tags = Counter(row_tag(m) for m in messages)
+        assert all(n == 1 for tag, n in tags.items() if tag), [tag for tag, n in tags.items() if n > 1]
+        gists = Counter(m["text"].split(" — ")[0].split(": ", 1)[-1] for m in messages
+                        if m.get("attachments") and m["text"].startswith(("Firing:", "Resolved:", "Silenced:")))
+        assert all(n == 1 for n in gists.values()), [g for g, n in gists.items() if n > 1]
+        total += len(messages)
+    return total
