@@ -24,6 +24,10 @@ class Metrics:
         self.alerts_relayed = Counter("crisp_alerts_relayed", "Alerts relayed to Slack", ["source"], registry=r)
         self.alerts_failed = Counter("crisp_alerts_failed", "Alert requests refused", ["source", "reason"],
                                      registry=r)
+        self.alert_receipt_to_slack = Histogram(
+            "crisp_alert_receipt_to_slack_seconds",
+            "From storing an alert change to Slack taking the message (or edit, or storm summary) showing it",
+            buckets=(0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 10, 30, 60, 300), registry=r)
         self.outbox_depth = Gauge("crisp_outbox_depth", "Outbox rows by status", ["status"], registry=r)
         self.outbox_sends = Counter("crisp_outbox_sends", "Outbox send attempts by result", ["result"],
                                     registry=r)

@@ -122,7 +122,8 @@ async def _refresh_group(services: Services, session: AsyncSession, group: Alert
         await _route(services, session, group, incoming, alerts, routes)
     if changed:
         group.revision += 1
-        group.dirty_since = group.dirty_since or now
+        # A change is due now, even when a thread reply of the group was put off until later.
+        group.dirty_since = now if group.dirty_since is None or group.dirty_since > now else group.dirty_since
         stored.changed += 1
     await session.flush()
 

@@ -7,8 +7,9 @@ Each pass claims dirty groups inside its own transaction (`FOR UPDATE SKIP LOCKE
 SQLite's single writer otherwise), renders them, and clears their flag in the same commit, so two
 processes never render one change twice and a crash mid-pass leaves the change to the next pass.
 
-Seam for storms: `relay_once` takes a batch of groups; coalescing many new groups of one channel into
-a summary message belongs between the claim and the posts (not built yet)."""
+Storms (bot/alerts/storms.py): the relay's posts to a channel spend its alert budget; a new group that
+finds it spent is rolled into the channel's storm summary instead of getting a message of its own, and
+a thread reply that finds it spent waits (the message is edited at once all the same)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.alerts.iteration import offers_iteration
+from bot.alerts.storms import StormPass, receipt_metadata
 from bot.crisp_dm import Role
 from bot.retry_loop import FailureBackoff
 from bot.services import Services
@@ -48,8 +50,11 @@ async def relay_once(services: Services, *, limit: int = BATCH) -> int:
                 await alert_rows.adopt_workspace(session, bot_team)
             await alert_rows.end_silences(session, now=now)
             groups = await alert_rows.claim_dirty(session, now=now, limit=limit)
+            storms = StormPass()
+            await storms.load(session, groups, now)
             for group in groups:
-                await _relay_group(services, session, group)
+                await _relay_group(services, session, group, storms)
+            await storms.render(services, session, now)
     return len(groups)
 
 
@@ -71,39 +76,70 @@ async def mentions_for(session: AsyncSession, group: AlertGroup) -> list[str]:
     return list(dict.fromkeys(user_id for role, user_id in holders if role in MENTIONED_ROLES))
 
 
-async def _relay_group(services: Services, session: AsyncSession, group: AlertGroup) -> None:
+async def _relay_group(services: Services, session: AsyncSession, group: AlertGroup, storms: StormPass) -> None:
     now = services.clock.now()
     alerts = await alert_rows.alerts_of(session, group.id)
-    mentions = await mentions_for(session, group)
-    offer = await offers_iteration(session, group)  # *Start an iteration* (bot.alerts.iteration)
-    key = group.message_key or message_key(group)
+    channel = storms.channel(group)
+    received = group.dirty_since
     shown = 0
     if group.message_key is None:
-        body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else (),
-                                   offer_iteration=offer)
-        await services.outbox.post(session, group.team_id, group.channel_id, body, key=key)
-        group.message_key = key
-        shown = len(alerts)
+        refired = group.relayed_status == RESOLVED and group.status == FIRING
+        never_shown = group.storm_id is None
+        if never_shown and not channel.storm_open(now) and channel.take(now):
+            await _post_own(services, session, group, alerts, received)
+        elif never_shown:
+            await storms.roll_in(session, group, now)
+        elif refired and not storms.is_open(group.storm_id, now) and channel.take(now):
+            await _post_own(services, session, group, alerts, received)  # news again, after its storm
+            await storms.changed(session, group)
+        else:
+            await storms.changed(session, group)
+        shown = len(alerts) if never_shown else sum(1 for a in alerts if a.relayed_status != a.status)
     else:
+        key = group.message_key
+        mentions = await mentions_for(session, group)
+        if group.rendered_revision != group.revision:
+            body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else (),
+                                       offer_iteration=await offers_iteration(session, group))
+            if await services.outbox.update(session, group.team_id, key, {**body, **receipt_metadata(received)}) \
+                    is None:
+                log.warning("alert group %s: its message %s is gone; the change is not shown", group.id, key)
+            group.rendered_revision = group.revision
         added = [a for a in alerts if a.relayed_status is None]
         resolved = [a for a in alerts if a.relayed_status == FIRING and a.status == RESOLVED]
         refired = [a for a in alerts if a.relayed_status == RESOLVED and a.status == FIRING]
-        body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else (),
-                                   offer_iteration=offer)
-        if await services.outbox.update(session, group.team_id, key, body) is None:
-            log.warning("alert group %s: its message %s is gone; the change is not shown", group.id, key)
         note = views.change_note(added=added, resolved=resolved, refired=refired, group=group, now=now,
                                  mentions=mentions if (refired or added) else ())
+        if note is not None and not channel.take(now):
+            # The channel is busy: the edit shows the change now; the reply waits for the budget and
+            # then says everything that changed since the last one.
+            group.dirty_since = channel.next_post_at(now)
+            await session.flush()
+            return
         if note is not None:
             await services.outbox.post(session, group.team_id, group.channel_id, note, thread_of=key)
+            group.noted_at = now
         shown = len(added) + len(resolved) + len(refired)
     for alert in alerts:
         alert.relayed_status = alert.status
     group.relayed_status = group.status
+    group.rendered_revision = group.revision
     group.dirty_since = None
     if shown:
         services.metrics.alerts_relayed.labels(source=group.source).inc(shown)
     await session.flush()
+
+
+async def _post_own(services: Services, session: AsyncSession, group: AlertGroup, alerts, received) -> None:
+    """The group's own message, under the key `alert:<group id>`."""
+    now = services.clock.now()
+    mentions = await mentions_for(session, group)
+    key = message_key(group)
+    body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else (),
+                               offer_iteration=await offers_iteration(session, group))
+    await services.outbox.post(session, group.team_id, group.channel_id, {**body, **receipt_metadata(received)},
+                               key=key)
+    group.message_key = key
 
 
 class AlertRelay:

@@ -20,11 +20,12 @@ class Pace:
     ready_at: datetime
 
 
-def after_call(previous: Pace | None, now: datetime) -> Pace:
-    """The lane's pacing state once a call has been made at `now`."""
+def after_call(previous: Pace | None, now: datetime, *, interval: timedelta = INTERVAL,
+               burst: int = BURST) -> Pace:
+    """The lane's pacing state once a call has been made at `now` (by default one a second, bursts of 3)."""
     base = max(previous.tat, now) if previous else now
-    tat = base + INTERVAL
-    ready_at = tat - TOLERANCE
+    tat = base + interval
+    ready_at = tat - interval * (burst - 1)
     if previous and previous.ready_at > ready_at:
         ready_at = previous.ready_at  # a Retry-After still running stays in force
     return Pace(tat=tat, ready_at=ready_at)

@@ -40,8 +40,12 @@ from storage.tables import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
+ALERT_EVENT = "crisp_alert"  # bot.alerts.storms.ALERT_EVENT (the outbox does not import features)
 PACED_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.delete", "views.publish"}
 POST = "chat.postMessage"
+# Methods Slack limits per workspace (its tiers), paced here across every worker: chat.update is Tier 3,
+# about 50 a minute. A call takes its turn right before it is made (one batch may hold several).
+WORKSPACE_PACE = {"chat.update": (timedelta(seconds=1.2), 3)}
 MAX_BACKOFF_SECONDS = 300
 GIVE_UP_AFTER = timedelta(hours=6)
 # Before a call, the lease must run at least this many call timeouts longer: the call's own worst
@@ -311,6 +315,11 @@ class OutboxWorker:
             if paused_until is not None:
                 return RetryLater(error=f"{method} is paused after a 429", maybe_sent=None,
                                   retry_after=(paused_until - now).total_seconds(), count_attempt=False)
+        if method in WORKSPACE_PACE:
+            wait = await self._take_turn(flight.row.team_id, method)
+            if wait is not None:
+                return RetryLater(error=f"{method} keeps to its rate tier", maybe_sent=None, retry_after=wait,
+                                  count_attempt=False)
         posting = method == POST and flight.row.method == POST
         await self._guard(flight, posting=posting)
         if posting:
@@ -391,6 +400,15 @@ class OutboxWorker:
         log.warning("outbox row %s: %s refused (%s); not posting while unsure", row.id, method, error)
         return RetryLater(error=f"{method} refused: {error}", maybe_sent=None)
 
+    async def _take_turn(self, team_id: str, method: str) -> float | None:
+        """None when this call may go now (its turn is taken), else seconds until one may."""
+        interval, burst = WORKSPACE_PACE[method]
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            ready = await outbox_rows.reserve(session, key=outbox_rows.method_key(team_id, method), now=now,
+                                              interval=interval, burst=burst)
+        return None if ready is None else max((ready - now).total_seconds(), 0.001)
+
     async def _paused_until(self, team_id: str, method: str, now: datetime) -> datetime | None:
         async with self.db.read() as session:
             held = await outbox_rows.throttles(session, [outbox_rows.method_key(team_id, method)])
@@ -428,6 +446,8 @@ class OutboxWorker:
                                                 channel=outcome.channel, ts=outcome.ts, now=now)
                 if row.method in PACED_METHODS:
                     await self._pace(session, [row.lane], now, None)
+                if held:
+                    self._observe_alert(row, now)
             elif isinstance(outcome, RetryLater) and outcome.retry_after is not None:
                 held = await outbox_rows.reschedule(
                     session, row_id=row.id, fence=fence, error=outcome.error, maybe_sent=outcome.maybe_sent,
@@ -455,6 +475,14 @@ class OutboxWorker:
         if not held:
             log.warning("outbox row %s: lease lost before settling (another worker took it over)", row.id)
 
+    def _observe_alert(self, row: OutboxMessage, now: datetime) -> None:
+        """Messages showing an alert change carry when it was received (bot/alerts/storms.receipt_metadata)."""
+        metadata = row.payload.get("metadata") or {}
+        if metadata.get("event_type") == ALERT_EVENT:
+            received = (metadata.get("event_payload") or {}).get("received")
+            if isinstance(received, (int, float)):
+                self.metrics.alert_receipt_to_slack.observe(max(0.0, now.timestamp() - received))
+
     async def _pace(self, session, keys: list[str], now: datetime, retry_after: float | None) -> None:
         current = await outbox_rows.throttles(session, keys)
         for key in keys:
@@ -481,5 +509,7 @@ class OutboxWorker:
             # only the rest (say, blocks Slack rejects) are Crisp's own errors.
             people_can_fix = isinstance(outcome, GiveUp) and error_code(outcome.error) in ADVICE
             level = logging.ERROR if isinstance(outcome, GiveUp) and not people_can_fix else logging.WARNING
+            if isinstance(outcome, RetryLater) and not outcome.count_attempt:
+                level = logging.INFO  # waiting its turn (a rate tier, a post settling): nothing went wrong
             log.log(level, "outbox send id=%s method=%s lane=%s attempt=%s result=%s error=%s ms=%.1f",
                     row.id, row.method, row.lane, row.attempts, result, outcome.error, elapsed_ms, extra=extra)

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from .dispatch import answer
 from .faults import FaultBook, make_fault
+from .limits import RateLimits
 from .errors import SlackError
 from .methods.chat import read_content
 from .methods.files import store_upload
@@ -53,6 +54,7 @@ class SlackStandIn:
         self.calls: list[RecordedCall] = []
         self.base_url: str | None = None
         self._responses = 0
+        self._limits: RateLimits | None = None
 
     @property
     def identity(self) -> Identity:
@@ -92,6 +94,11 @@ class SlackStandIn:
     def recover(self) -> None:
         """Drop every queued fault (e.g. after ``fail("*", times=10_000)`` played an outage)."""
         self._faults.clear_faults()
+
+    def enforce_rate_limits(self, limits: RateLimits | None = None) -> RateLimits:
+        """From now on answer calls over Slack's limits with 429 + Retry-After (see limits.py)."""
+        self._limits = limits or RateLimits()
+        return self._limits
 
     def hold(self, method: str, *, before_apply: bool = False) -> Hold:
         """Withhold the next call to ``method`` until ``release()``: its answer only (the call is applied
@@ -190,6 +197,10 @@ class SlackStandIn:
                 return web.Response(status=canned.status, text=canned.body, content_type=canned.content_type)
         at = self._clock()
         fault = self._faults.take_fault(method)
+        if fault is None and self._limits is not None:
+            retry_after = self._limits.check(method, parsed.args, at)
+            if retry_after is not None:
+                fault = make_fault(429, retry_after, "ratelimited")
         if fault is not None:
             canned = fault.answer()
             response = web.Response(

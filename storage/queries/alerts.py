@@ -48,11 +48,11 @@ async def alerts_of(session: AsyncSession, group_id: int) -> list[Alert]:
 
 async def claim_dirty(session: AsyncSession, *, now: datetime, limit: int) -> list[AlertGroup]:
     """Groups with changes to relay, oldest change first, locked for this transaction (rows another
-    process holds are skipped). Silenced groups wait until their silence ends; groups whose workspace or
+    process holds are skipped); a group whose thread reply waits for its channel's budget is due later. Silenced groups wait until their silence ends; groups whose workspace or
     channel is not known yet are left for later."""
     statement = (
         select(AlertGroup)
-        .where(AlertGroup.dirty_since.is_not(None), AlertGroup.team_id.is_not(None),
+        .where(AlertGroup.dirty_since.is_not(None), AlertGroup.dirty_since <= now, AlertGroup.team_id.is_not(None),
                AlertGroup.channel_id.is_not(None),
                or_(AlertGroup.silenced_until.is_(None), AlertGroup.silenced_until <= now),
                or_(AlertGroup.silenced_until_resolved.is_(False), AlertGroup.status == "resolved"))

@@ -246,3 +246,21 @@ async def save_throttle(session: AsyncSession, *, key: str, tat: datetime, ready
         index_elements=["key"], set_={"tat": statement.excluded.tat, "ready_at": statement.excluded.ready_at}
     )
     await session.execute(statement)
+
+
+async def reserve(session: AsyncSession, *, key: str, now: datetime, interval: timedelta, burst: int) -> datetime | None:
+    """Take one call of a workspace-wide pace (GCRA) under `key`, locked against other workers; returns
+    None when taken, else when the next call may go (a Retry-After still running counts too)."""
+    await session.execute(insert_for(session, OutboxThrottle.__table__).values(key=key, tat=now, ready_at=now)
+                          .on_conflict_do_nothing(index_elements=["key"]))
+    statement = select(OutboxThrottle).where(OutboxThrottle.key == key)
+    if session.bind.dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    held = (await session.execute(statement.execution_options(populate_existing=True))).scalar_one()
+    tolerance = interval * (burst - 1)
+    if held.ready_at > now or held.tat - now > tolerance:
+        return max(held.ready_at, held.tat - tolerance)
+    tat = max(held.tat, now) + interval
+    held.tat, held.ready_at = tat, max(held.ready_at, tat - tolerance)
+    await session.flush()
+    return None

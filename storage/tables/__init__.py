@@ -1,6 +1,6 @@
 """Every table, imported here so `SQLModel.metadata` knows them all (Alembic compares against it)."""
 
-from storage.tables.alerts import Alert, AlertFeedback, AlertGroup, AlertRoute
+from storage.tables.alerts import Alert, AlertFeedback, AlertGroup, AlertRoute, AlertStorm
 from storage.tables.audit import AuditEntry
 from storage.tables.lifecycle import ChecklistTick, PhaseTransition
 from storage.tables.outbox import OutboxMessage, OutboxStatus, OutboxThrottle
@@ -8,5 +8,5 @@ from storage.tables.projects import Project
 from storage.tables.slack_message import SlackMessage
 from storage.tables.team import RoleAssignment, Stakeholder
 
-__all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AuditEntry", "ChecklistTick", "OutboxMessage",
+__all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AlertStorm", "AuditEntry", "ChecklistTick", "OutboxMessage",
            "OutboxStatus", "OutboxThrottle", "PhaseTransition", "Project", "RoleAssignment", "SlackMessage", "Stakeholder"]

@@ -48,6 +48,7 @@ class AlertGroup(SQLModel, table=True):
         Index("uq_alert_group_key", "source", "group_key", unique=True),
         Index("ix_alert_group_dirty", "dirty_since", sqlite_where=DIRTY, postgresql_where=DIRTY),
         Index("ix_alert_group_project_open", "project_id", "status"),
+        Index("ix_alert_group_storm", "storm_id", "storm_slot"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -91,8 +92,18 @@ class AlertGroup(SQLModel, table=True):
     message_key: str | None = Field(default=None, max_length=160)
     relayed_status: str | None = Field(default=None, max_length=16)  # the group status the message shows
     revision: int = Field(default=0)
-    # Set when something visible changed and the relay has not rendered it yet.
+    # Set when something visible changed and the relay has not rendered it yet; a moment ahead of now
+    # when only a thread reply is left and the channel's alert budget asks it to wait (storms).
     dirty_since: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # The revision the group's own message (or its storm line) last showed.
+    rendered_revision: int | None = Field(default=None)
+    # When the relay last replied in the group's thread (replies are coalesced while a channel is busy).
+    noted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # A group that arrived while its channel was over its alert budget is shown in that storm's summary
+    # (line `storm_slot` of its thread list) instead of a message of its own. No foreign key: storms are
+    # never deleted, and SQLite would rebuild the table for one.
+    storm_id: int | None = Field(default=None)
+    storm_slot: int | None = Field(default=None)
 
 
 class Alert(SQLModel, table=True):
@@ -137,3 +148,21 @@ class AlertFeedback(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     verdict: str = Field(max_length=8)  # useful | noise
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AlertStorm(SQLModel, table=True):
+    """More new alert groups for one channel than it may receive: one summary message (edited in place)
+    whose thread lists the groups, a page of lines per reply (each edited in place too)."""
+
+    __tablename__ = "alert_storm"
+    __table_args__ = (Index("ix_alert_storm_channel", "team_id", "channel_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    message_key: str = Field(max_length=160)  # the summary's outbox message key; pages add ":p<n>"
+    started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # The storm takes every new group of its channel until none arrived for a while (then it is over).
+    last_added_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    size: int = Field(default=0)          # groups rolled in (their storm_slot is 0..size-1)
+    pages_posted: int = Field(default=0)  # thread pages posted so far
