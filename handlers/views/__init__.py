@@ -14,6 +14,7 @@ from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
 from handlers import carried
 from handlers.views import alerts as alert_views
+from handlers.views import checkins as checkin_views
 from handlers.views import phase as views_phase
 from handlers.views import team as team_views
 
@@ -43,3 +44,4 @@ def register(app: AsyncApp, services: Services) -> None:
     views_phase.register(app, services)
     team_views.register(app, services)
     alert_views.register(app, services)
+    checkin_views.register(app, services)
