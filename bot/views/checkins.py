@@ -10,7 +10,7 @@ from typing import Any
 from bot.crisp_dm import Phase
 from bot.views.blocks import actions, button, context, header, message, plain, section
 from bot.views.ids import ActionId, BlockId, CallbackId, InputId
-from bot.views.mrkdwn import channel, clip, escape, slack_date, user
+from bot.views.mrkdwn import channel, escape, slack_date, user
 from storage.tables import CheckinAnswer, Project, ScheduleRun
 
 ANSWER_LIMIT = 2000
@@ -22,7 +22,8 @@ LABELS = {value: label for value, label, _ in CONFIDENCE}
 EMOJI = {value: emoji for value, _, emoji in CONFIDENCE}
 # Lines of blockers / help shown per summary section before "and N more".
 SUMMARY_LINES = 12
-LINE_LIMIT = 220
+# Characters of one person's answer shown in a summary line (cut before escaping, so no token is split).
+LINE_LIMIT = 300
 
 
 def _value(run: ScheduleRun) -> str:
@@ -115,14 +116,16 @@ def spread(answers: Sequence[CheckinAnswer]) -> str:
 
 def person_lines(items: Sequence[tuple[str, str]], limit: int = SUMMARY_LINES) -> str:
     """"• @ann: text" per (user id, text typed), clipped, with "and N more"."""
-    lines = [f"• {user(user_id)}: {clip(escape(_one_line(text)), LINE_LIMIT)}" for user_id, text in items[:limit]]
+    lines = [f"• {user(user_id)}: {escape(shorten(text, LINE_LIMIT))}" for user_id, text in items[:limit]]
     if len(items) > limit:
         lines.append(f"_and {len(items) - limit} more_")
     return "\n".join(lines)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def shorten(text: str, limit: int) -> str:
+    """Typed text on one line, cut to `limit` characters (before it is escaped)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def people(user_ids: Sequence[str], limit: int = 40) -> str:

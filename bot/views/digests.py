@@ -9,8 +9,8 @@ from typing import Any
 from bot.crisp_dm import Phase
 from bot.digests.content import Digest
 from bot.views.blocks import context, header, message, section
-from bot.views.checkins import person_lines, spread
-from bot.views.mrkdwn import clip, code, escape, slack_date, user
+from bot.views.checkins import person_lines, shorten, spread
+from bot.views.mrkdwn import code, escape, slack_date, user
 from bot.views.phase_time import day_in_phase
 
 MOVES_SHOWN = 10
@@ -30,7 +30,7 @@ def _move_line(move) -> str:
     line = (f"{arrow} {Phase(move.from_phase).title} → *{Phase(move.to_phase).title}* by {user(move.actor_id)}, "
             f"{slack_date(move.created_at)}")
     if move.note:
-        line += f": {clip(escape(' '.join(move.note.split())), 200)}"
+        line += f": {escape(shorten(move.note, 300))}"
     return line
 
 
@@ -66,7 +66,7 @@ def _alerts_section(digest: Digest) -> str:
     total = digest.open_total
     if total == 0:
         return "*Open alerts:* none."
-    lines = [f"• {escape(' '.join(g.title.split()))[:200]} ({escape(g.severity)})" for g in digest.open_groups]
+    lines = [f"• {escape(shorten(g.title, 300))} ({escape(shorten(g.severity, 32))})" for g in digest.open_groups]
     if total > len(digest.open_groups):
         lines.append(f"_and {total - len(digest.open_groups)} more_")
     return f"*Open alerts:* {total} group{'s' if total != 1 else ''}\n" + "\n".join(lines)
@@ -75,7 +75,7 @@ def _alerts_section(digest: Digest) -> str:
 def _latest_blocker(digest: Digest) -> str | None:
     for answer in sorted(digest.answers, key=lambda a: a.updated_at, reverse=True):
         if answer.blockers.strip():
-            return clip(escape(" ".join(answer.blockers.split())), 200)
+            return escape(shorten(answer.blockers, 300))
     return None
 
 

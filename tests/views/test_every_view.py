@@ -25,6 +25,10 @@ from bot.lifecycle.timeline import timeline
 from storage.queries.lifecycle import TickRow, TransitionRow
 from bot.views import delivery, guide, home, projects, replies, status, team
 from bot.views.mrkdwn import code, escape
+from bot.digests.content import Digest
+from bot.schedules.slots import WEEKDAYS, Spec
+from bot.views import checkins, digests, schedules
+from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
 from storage.tables import Alert, AlertGroup, Project
 from tests.slack_text import assert_nothing_live, plain_fields
@@ -98,6 +102,30 @@ def alert(status: str = "firing") -> Alert:
                  annotations={"description": "Desc " + HOSTILE, "drifted_columns": "Cols " + HOSTILE},
                  values={"B": 0.742, HOSTILE_LABEL[:12]: 1}, links={"runbook": "https://other.example/"},
                  starts_at=NOW - timedelta(hours=2), digest="d", first_seen_at=NOW, last_seen_at=NOW)
+
+
+SPEC = Spec(WEEKDAYS, datetime(2026, 1, 1, 9, 0).time(), "Europe/Berlin")
+
+
+def run(**changes) -> ScheduleRun:
+    values = dict(id=5, team_id="T0CRISP", project_id=1, kind="checkin", slot=NOW, started_by="U0TRUSTED",
+                  asked=["U0TRUSTED", "U0ACTOR", "U1><!here>"], opened_at=NOW, remind_at=NOW + timedelta(hours=2),
+                  closes_at=NOW + timedelta(hours=4))
+    return ScheduleRun(**{**values, **changes})
+
+
+def answers() -> list[CheckinAnswer]:
+    return [CheckinAnswer(id=1, run_id=5, project_id=1, user_id="U0TRUSTED", progress=HOSTILE, blockers=HOSTILE,
+                          confidence="at-risk", help_needed=HOSTILE, answered_at=NOW, updated_at=NOW),
+            CheckinAnswer(id=2, run_id=5, project_id=1, user_id="U1|x><!channel>", progress="ok", blockers="",
+                          confidence="<!here>", help_needed="", answered_at=NOW, updated_at=NOW)]
+
+
+def digest_of(**changes) -> Digest:
+    values = dict(project=project(), now=NOW, since=NOW - timedelta(days=7), first=False,
+                  moves=transitions()[1:], checkin=run(closed_at=NOW), answers=answers(),
+                  open_groups=[alert_group(), alert_group(severity=HOSTILE)], open_total=200)
+    return Digest(**{**values, **changes})
 
 
 # builder -> call with hostile input. `mrkdwn`: the result is (or holds) text Slack parses.
@@ -226,6 +254,32 @@ BUILDERS = {
     alert_ops.home_alerts_line: lambda: [alert_ops.home_alerts_line(2, 1, "C1><!here>", SLASH),
                                          alert_ops.home_alerts_line(0, 0, "C0TRUSTED", SLASH)],
     alert_ops.iteration_note: lambda: alert_ops.iteration_note(project(), transitions()[2], "U0TRUSTED"),
+    schedules.describe: lambda: schedules.describe(SPEC),
+    schedules.schedule_reply: lambda: schedules.schedule_reply("checkin", SPEC, NOW),
+    schedules.schedule_announcement: lambda: schedules.schedule_announcement(project(), "digest", SPEC, "U0ACTOR",
+                                                                             NOW),
+    schedules.off_reply: lambda: [schedules.off_reply("checkin", True, SLASH),
+                                  schedules.off_reply("digest", False, SLASH)],
+    schedules.off_announcement: lambda: schedules.off_announcement(project(), "checkin", "U1|x><!channel>"),
+    schedules.next_line: lambda: [schedules.next_line("checkin", SPEC, NOW, SLASH),
+                                  schedules.next_line("digest", None, None, SLASH)],
+    checkins.prompt: lambda: [checkins.prompt(project(), run()), checkins.prompt(project(), run(), answered=True)],
+    checkins.reminder: lambda: checkins.reminder(project(), run()),
+    checkins.form: lambda: [checkins.form(project(), run(), answers()[0]), checkins.form(project(), run(), None)],
+    checkins.spread: lambda: checkins.spread(answers()),
+    checkins.person_lines: lambda: checkins.person_lines([("U1><!here>", HOSTILE), ("U0TRUSTED", HOSTILE)] * 8),
+    checkins.shorten: lambda: escape(checkins.shorten(HOSTILE * 3, 300)),
+    checkins.people: lambda: checkins.people(["U0TRUSTED", "U1><!here>"] * 30),
+    checkins.summary: lambda: [checkins.summary(project(), run(closed_at=NOW), answers()),
+                               checkins.summary(FORGED, run(asked=[]), [])],
+    checkins.started_reply: lambda: [checkins.started_reply(project(), run()),
+                                     checkins.started_reply(project(), run(asked=[]))],
+    checkins.already_open: lambda: checkins.already_open(run()),
+    checkins.run_closed: lambda: checkins.run_closed(NOW),
+    digests.digest: lambda: [digests.digest(digest_of(), SLASH), digests.digest(digest_of(first=True), SLASH),
+                             digests.digest(digest_of(moves=[], checkin=None, answers=[], open_groups=[],
+                                                      open_total=0), SLASH)],
+    digests.sent_reply: lambda: digests.sent_reply(3),
     # The error comes from Slack and the quoted text is Crisp's own (escaped) fallback line.
     delivery.failure_notice: lambda: delivery.failure_notice("C1><!here>", "odd_error `<!here>` &lt;", original_text=
                                                              f"New project: {escape('Ann <!here> *x*')}"),
@@ -239,6 +293,7 @@ PLAIN_BUILDERS = {
     alert_ops.iteration_field_error: lambda: alert_ops.iteration_field_error(
         projects.name_taken_in_form(project())),
     team.objective_field_errors: lambda: team.objective_field_errors({"goal": f"The goal {HOSTILE} is long"}),
+    checkins.field_errors: lambda: checkins.field_errors({"progress": f"The form {HOSTILE} closed"}),
 }
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
 # that is mrkdwn already), the escaping helpers (tested in test_mrkdwn.py) and arithmetic.
