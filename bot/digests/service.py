@@ -33,7 +33,7 @@ async def gather(session: AsyncSession, project: Project, run: ScheduleRun, now:
     previous = await rows.latest_run(session, project.id, "digest", before_id=run.id)
     since = previous.opened_at if previous is not None else project.created_at
     moves = [t for t in await lifecycle_rows.transitions(session, project.id)
-             if t.created_at > since and t.from_phase is not None]
+             if t.from_phase is not None and (previous is None or t.created_at > since)]
     checkin = await rows.latest_run(session, project.id, "checkin", closed=True) or \
         await rows.latest_run(session, project.id, "checkin")
     answers = await rows.answers(session, checkin.id) if checkin is not None else []
