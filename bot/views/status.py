@@ -35,7 +35,8 @@ def gist(project: Project, now: datetime) -> str:
 
 
 def status_card(project: Project, now: datetime, snapshot: TeamSnapshot, slash: str, *,
-                open_alerts: tuple[Sequence[AlertGroup], int] | None = None) -> dict[str, Any]:
+                open_alerts: tuple[Sequence[AlertGroup], int] | None = None,
+                schedule_lines: Sequence[str] = ()) -> dict[str, Any]:
     """`snapshot`: who holds which role and the stakeholders (no history needed); `open_alerts`: the newest
     firing groups and how many there are."""
     phase = Phase(project.phase)
@@ -57,6 +58,8 @@ def status_card(project: Project, now: datetime, snapshot: TeamSnapshot, slash: 
     ]
     if open_alerts is not None:
         blocks.insert(-1, section(alert_ops.status_alerts(*open_alerts, now, slash)))
+    if schedule_lines:  # the next check-in and digest (bot.views.schedules.next_line)
+        blocks.insert(-1, section("\n".join(schedule_lines)))
     missing = missing_roles(phase, snapshot.roles_held())
     lacking = f"\nMissing for {phase.title}: {', '.join(r.title for r in missing)}" if missing else ""
     return message(gist(project, now) + lacking, blocks)

@@ -83,3 +83,18 @@ async def test_hostile_schedule_text_is_shown_not_parsed(runtime, slack):
     assert "<!here>" not in answer.json["text"] and "is not a day" in answer.json["text"]
     answer = await slack.command("checkin every mon at 09:00 <@U0BOB|bob>", channel=CHANNEL)
     assert "<@U0BOB" not in answer.json["text"] and "not a time zone" in answer.json["text"]
+
+
+async def test_the_status_card_shows_the_next_check_in_and_digest(runtime, slack, clock):
+    from datetime import UTC, datetime
+    clock.set(datetime(2026, 1, 9, 12, 0, tzinfo=UTC))  # a Friday
+    await make_project(slack)
+    card = await slack.command("status", channel=CHANNEL)
+    assert "*Next check-in:* not scheduled" in str(card.json["blocks"])
+    await slack.command("checkin every weekdays at 09:00 Europe/Berlin", channel=CHANNEL)
+    card = await slack.command("status", channel=CHANNEL)
+    shown = str(card.json["blocks"])
+    # Monday 09:00 in Berlin is 08:00 UTC
+    monday = int(datetime(2026, 1, 12, 8, 0, tzinfo=UTC).timestamp())
+    assert f"*Next check-in:* <!date^{monday}^" in shown and "every weekday at 09:00 (Europe/Berlin)" in shown
+    assert "*Next digest:* not scheduled" in shown
