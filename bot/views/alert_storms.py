@@ -15,7 +15,7 @@ from bot.views.mrkdwn import channel, clip, code, escape, slack_date, without_ma
 from storage.tables import AlertGroup, AlertStorm
 
 PAGE_SIZE = 25            # groups listed per thread reply
-LINES_PER_SECTION = 10    # 10 lines of at most ~260 characters stay within a section's 3,000
+LINES_PER_SECTION = 8     # 8 lines of at most ~320 characters stay within a section's 3,000
 TOP_SHOWN = 5
 TITLE_SHOWN = 120
 SEVERITY_ORDER = ("critical", "page", "error", "warning", "info")
