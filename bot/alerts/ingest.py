@@ -53,6 +53,10 @@ async def _store_group(services: Services, session: AsyncSession, incoming: Norm
     key = hashed_key(incoming.group_key)
     group = await alert_rows.group_by_key(session, incoming.source, key, lock=True)
     storable = [a for a in incoming.alerts if not a.only_if_known]
+    if group is None and storable and len({a.fingerprint for a in storable}) == len(storable):
+        if await _store_new_group(services, session, incoming, key, storable, routes, now, stored):
+            return
+        group = await alert_rows.group_by_key(session, incoming.source, key, lock=True)  # stored a moment ago
     if group is None:
         if not storable:
             return  # nothing firing and nothing known: e.g. an Evidently run where every test passes
@@ -91,6 +95,42 @@ async def _store_group(services: Services, session: AsyncSession, incoming: Norm
         stored.alerts += 1
     stored.groups += 1
     await _refresh_group(services, session, group, incoming, list(existing.values()), routes, now, changed, stored)
+
+
+async def _store_new_group(services: Services, session: AsyncSession, incoming: NormalisedGroup, key: str,
+                           alerts: list[NormalisedAlert], routes, now: datetime, stored: Stored) -> bool:
+    """The common case in a storm, in two statements: a group nobody stored yet, inserted with its final
+    state (what `_refresh_group` would make of it), and its alerts in one multi-row insert. False when
+    someone stored the same group a moment ago (the caller updates that one instead)."""
+    rows = [dict(fingerprint=a.fingerprint, status=a.status, summary=a.summary, labels=a.labels,
+                 annotations=a.annotations, values=a.values, links=a.links, starts_at=a.starts_at or now,
+                 ends_at=a.ends_at, generator_url=a.generator_url, digest=alert_digest(a), first_seen_at=now,
+                 last_seen_at=now) for a in alerts]
+    firing = [row for row in rows if row["status"] == FIRING]
+    status = FIRING if firing else RESOLVED
+    ends = [row["ends_at"] for row in rows if row["ends_at"] is not None]
+    started = min(row["starts_at"] for row in (firing or rows))
+    found = await routing.destination(
+        session, slug=incoming.project_slug, label_sets=[incoming.common_labels, *(a.labels for a in alerts)],
+        routes=routes, alert_channel=services.settings.alert_channel, bot_team=services.bot_team_id())
+    group_id = await alert_rows.insert_group(session, dict(
+        source=incoming.source, group_key=key, title=incoming.title, severity=incoming.severity,
+        summary=incoming.summary, rule=incoming.rule, kind=incoming.kind, common_labels=incoming.common_labels,
+        links=incoming.links, external_url=incoming.external_url, status=status, first_seen_at=now,
+        last_seen_at=now, started_at=started, resolved_at=(max(ends) if ends else now) if status == RESOLVED else None,
+        alert_count=len(rows), firing_count=len(firing), truncated=incoming.truncated,
+        silenced_until_resolved=False, revision=1, dirty_since=now, team_id=found.team_id,
+        project_id=found.project.id if found.project is not None else None, channel_id=found.channel_id))
+    if group_id is None:
+        return False
+    await alert_rows.insert_alerts(session, group_id, rows)
+    if found.channel_id is None:
+        log.warning("alert group %s (%s %r) matches no project and ALERT_CHANNEL is not set: it is kept, and "
+                    "listed by `alerts` in a channel without a project", group_id, incoming.source, incoming.title)
+    stored.alerts += len(rows)
+    stored.groups += 1
+    stored.changed += 1
+    return True
 
 
 async def _refresh_group(services: Services, session: AsyncSession, group: AlertGroup, incoming: NormalisedGroup,

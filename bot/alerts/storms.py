@@ -34,6 +34,7 @@ from bot.outbox import pacing
 from bot.services import Services
 from bot.views import alert_storms as views
 from storage.queries import alert_storms as storm_rows
+from storage.queries import team
 from storage.tables import AlertGroup, AlertStorm, OutboxThrottle
 
 BUDGET_INTERVAL = timedelta(seconds=2)
@@ -42,6 +43,7 @@ BUDGET_TOLERANCE = BUDGET_INTERVAL * (BUDGET_BURST - 1)
 STORM_QUIET = timedelta(seconds=30)
 PAGE_SIZE = views.PAGE_SIZE
 ALERT_EVENT = "crisp_alert"
+MENTIONED_ROLES = ("ml-engineer", "data-scientist")  # as bot.alerts.relay mentions them on a group's message
 
 
 def receipt_metadata(received: datetime | None) -> dict:
@@ -133,7 +135,7 @@ class StormPass:
             storm = self.storms[storm_id]
             groups = await storm_rows.groups_of(session, storm_id)
             extra = receipt_metadata(self.received.get(storm_id))
-            summary = {**views.summary(storm, groups, now), **extra}
+            summary = {**views.summary(storm, groups, now, mentions=await _mentions(session, groups)), **extra}
             if storm_id in self.new:
                 await services.outbox.post(session, storm.team_id, storm.channel_id, summary, key=storm.message_key)
             count = -(-len(groups) // PAGE_SIZE)
@@ -153,3 +155,12 @@ class StormPass:
     @staticmethod
     def _page(storm: AlertStorm, number: int, groups: list[AlertGroup], now: datetime) -> dict:
         return views.page(storm, number, groups[number * PAGE_SIZE:(number + 1) * PAGE_SIZE], now)
+
+
+async def _mentions(session: AsyncSession, groups: list[AlertGroup]) -> list[str]:
+    """ML engineers and data scientists of the projects whose drift or performance groups are firing here."""
+    users: list[str] = []
+    for project_id in dict.fromkeys(g.project_id for g in groups
+                                    if g.kind and g.status == "firing" and g.project_id is not None):
+        users += [u for role, u in await team.current_holders(session, project_id) if role in MENTIONED_ROLES]
+    return list(dict.fromkeys(users))

@@ -11,11 +11,11 @@ from typing import Any
 
 from bot.views.alerts import COLORS, FIRING, RESOLVED, SEVERITY_EMOJI, duration
 from bot.views.blocks import context, message, section
-from bot.views.mrkdwn import channel, clip, code, escape, slack_date, without_marks
+from bot.views.mrkdwn import channel, clip, code, escape, slack_date, user, without_marks
 from storage.tables import AlertGroup, AlertStorm
 
 PAGE_SIZE = 25            # groups listed per thread reply
-LINES_PER_SECTION = 10    # 10 lines of at most ~260 characters stay within a section's 3,000
+LINES_PER_SECTION = 8     # 8 lines of at most ~320 characters stay within a section's 3,000
 TOP_SHOWN = 5
 TITLE_SHOWN = 120
 SEVERITY_ORDER = ("critical", "page", "error", "warning", "info")
@@ -59,7 +59,9 @@ def _plural(n: int) -> str:
     return f"{n} alert group{'s' if n != 1 else ''}"
 
 
-def summary(storm: AlertStorm, groups: Sequence[AlertGroup], now: datetime) -> dict[str, Any]:
+def summary(storm: AlertStorm, groups: Sequence[AlertGroup], now: datetime, *,
+            mentions: Sequence[str] = ()) -> dict[str, Any]:
+    """`mentions`: the ML engineers and data scientists of projects with drift or performance groups firing."""
     firing = [g for g in groups if g.status == FIRING]
     where = channel(storm.channel_id)
     if firing:
@@ -76,7 +78,11 @@ def summary(storm: AlertStorm, groups: Sequence[AlertGroup], now: datetime) -> d
     blocks.append(context(f"More new alert groups arrived than this channel should get messages for, so they "
                           f"are rolled up here: {_plural(len(groups))} since {slack_date(storm.started_at)}. "
                           f"Every group is listed in the thread, each line kept up to date."))
-    body = message(gist)
+    text = gist
+    if mentions and firing:
+        text += f"\n{' '.join(user(u) for u in mentions)} — drift or performance alerts among them, for the " \
+                f"project's ML engineers and data scientists"
+    body = message(text)
     body["attachments"] = [{"color": color, "fallback": without_marks(gist), "blocks": blocks}]
     return body
 

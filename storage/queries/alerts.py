@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
@@ -24,12 +24,29 @@ async def group_by_key(session: AsyncSession, source: str, group_key: str, *, lo
     return (await session.execute(statement)).scalars().first()
 
 
-async def insert_group(session: AsyncSession, values: dict) -> bool:
-    """Insert a new group unless someone stored the same one a moment ago; True when this call did."""
-    statement = (insert_for(session, AlertGroup.__table__).values(**values)
-                 .on_conflict_do_nothing(index_elements=["source", "group_key"])
-                 .returning(AlertGroup.__table__.c.id))
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+_INSERT_GROUP: dict[str, object] = {}
+
+
+async def insert_group(session: AsyncSession, values: dict) -> int | None:
+    """Insert a new group unless someone stored the same one a moment ago; its id when this call did.
+    The statement is built once per dialect and gets `values` as parameters (compiled once, cached)."""
+    dialect = session.bind.dialect.name
+    statement = _INSERT_GROUP.get(dialect)
+    if statement is None:
+        statement = _INSERT_GROUP[dialect] = (
+            insert_for(session, AlertGroup.__table__)
+            .on_conflict_do_nothing(index_elements=["source", "group_key"])
+            .returning(AlertGroup.__table__.c.id))
+    row = {column.name: column.default.arg if column.default is not None and not callable(column.default.arg)
+           else None for column in AlertGroup.__table__.columns if column.name != "id"}
+    row.update(values)
+    return (await session.execute(statement, row)).scalar_one_or_none()
+
+
+async def insert_alerts(session: AsyncSession, group_id: int, rows: list[dict]) -> None:
+    """A new group's alerts, in one executemany (rows are Alert's columns, without group_id)."""
+    await session.execute(insert(Alert.__table__), [{"relayed_status": None, **row, "group_id": group_id}
+                                                    for row in rows])
 
 
 async def get_group(session: AsyncSession, group_id: int, *, lock: bool = False) -> AlertGroup | None:

@@ -81,3 +81,23 @@ async def test_a_hundred_groups_for_one_channel_are_all_visible_within_ten_secon
     assert where == {"own message": 5, "storm line": 95}
     [summary] = [m for m in standin.messages(storm.channel_of(0)) if m["text"].startswith(":warning:")]
     assert summary["text"] == ":warning: 95 alert groups firing in <#C0STORM00>"
+
+
+async def test_drift_groups_rolled_into_a_storm_mention_the_projects_ml_people(runtime, slack, alerts, standin,
+                                                                             clock, drain):
+    from storage.queries import projects
+    from storage.tables import RoleAssignment
+
+    await storm.make_channels(slack, 1)
+    async with runtime.db.transaction() as session:
+        project = await projects.active_in_channel(session, "T0CRISP", storm.channel_of(0))
+        session.add(RoleAssignment(team_id="T0CRISP", project_id=project.id, user_id="U0ALICE", role="ml-engineer",
+                                   assigned_by="U0ADMIN", assigned_at=clock.now()))
+    bodies = [{"title": f"Drift {n}", "status": "firing", "labels": {"project": "storm-00", "type": "drift"}}
+              for n in range(8)]
+    assert (await alerts.post("generic", bodies)).status == 202
+    await storm.settle(runtime, clock)
+    [summary] = [m for m in standin.messages(storm.channel_of(0)) if m["text"].startswith(":warning:")]
+    assert summary["text"].split("\n") == [
+        ":warning: 3 alert groups firing in <#C0STORM00>",
+        "<@U0ALICE> — drift or performance alerts among them, for the project's ML engineers and data scientists"]

@@ -19,6 +19,7 @@ from bot.projects.naming import slugify
 from bot.views import help as help_views
 from bot.views import alert_ops
 from bot.views import alerts as alert_views
+from bot.views import alert_storms
 from bot.views import delivery, home, phase, projects, replies, status
 from bot.crisp_dm import GENERIC_TASKS, Role
 from bot.lifecycle.timeline import timeline
@@ -30,7 +31,7 @@ from bot.schedules.slots import WEEKDAYS, Spec
 from bot.views import checkins, digests, schedules
 from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
-from storage.tables import Alert, AlertGroup, Project
+from storage.tables import Alert, AlertGroup, AlertStorm, Project
 from tests.slack_text import assert_nothing_live, plain_fields
 
 # Everything the issue lists, plus Slack's other broadcasts and tokens that look like ours.
@@ -126,6 +127,22 @@ def digest_of(**changes) -> Digest:
                   moves=transitions()[1:], checkin=run(closed_at=NOW), answers=answers(),
                   open_groups=[alert_group(), alert_group(severity=HOSTILE)], open_total=200)
     return Digest(**{**values, **changes})
+
+
+# Storm lines clip titles (25 to a reply), so their hostile title is one that need not be shown whole.
+CLIPPED_HOSTILE = HOSTILE.replace("Zed", "Storm")
+
+
+def storm_groups() -> list[AlertGroup]:
+    return [alert_group(title=CLIPPED_HOSTILE, storm_id=1, storm_slot=0),
+            alert_group("resolved", title=CLIPPED_HOSTILE * 2, storm_id=1, storm_slot=1),
+            alert_group(title=CLIPPED_HOSTILE, severity=CLIPPED_HOSTILE[:32], storm_id=1, storm_slot=2,
+                        message_key="alert:7")]
+
+
+def alert_storm() -> AlertStorm:
+    return AlertStorm(id=1, team_id="T0CRISP", channel_id="C0TRUSTED", message_key="alertstorm:1",
+                      started_at=NOW - timedelta(minutes=5), last_added_at=NOW, size=3, pages_posted=1)
 
 
 # builder -> call with hostile input. `mrkdwn`: the result is (or holds) text Slack parses.
@@ -228,6 +245,11 @@ BUILDERS = {
         alert_views.open_alerts_reply(project(), [alert_group(), alert_group(acked_by=None)], 30, NOW, SLASH),
         alert_views.open_alerts_reply(None, [alert_group(channel_id="C1><!here>")], 1, NOW, SLASH),
         alert_views.open_alerts_reply(project(), [], 0, NOW, SLASH)],
+    alert_storms.group_line: lambda: [alert_storms.group_line(group, NOW) for group in storm_groups()],
+    alert_storms.summary: lambda: [alert_storms.summary(alert_storm(), storm_groups(), NOW,
+                                                        mentions=["U0TRUSTED", "U1|x><!channel>"]),
+                                   alert_storms.summary(alert_storm(), storm_groups()[1:2], NOW)],
+    alert_storms.page: lambda: alert_storms.page(alert_storm(), 0, storm_groups(), NOW),
     alert_views.route_added: lambda: alert_views.route_added("team", HOSTILE_LABEL, project()),
     alert_views.route_removed: lambda: alert_views.route_removed("team", HOSTILE_LABEL),
     alert_views.route_list: lambda: [alert_views.route_list(project(), [("team", HOSTILE_LABEL)], SLASH),
