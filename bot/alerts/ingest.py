@@ -43,7 +43,9 @@ async def ingest(services: Services, groups: list[NormalisedGroup]) -> Stored:
     now = services.clock.now()
     async with services.db.transaction() as session:
         routes = await alert_rows.all_routes(session)
-        for group in groups:
+        # Every body locks its groups in one order (PostgreSQL): two bodies naming the same groups in
+        # different orders would otherwise each hold one and wait for the other, a deadlock.
+        for group in sorted(groups, key=lambda g: (g.source, hashed_key(g.group_key))):
             await _store_group(services, session, group, routes, now, stored)
     return stored
 

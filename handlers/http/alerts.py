@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -28,13 +29,18 @@ SIGNATURE_TIMESTAMP_HEADER = "X-Grafana-Alerting-Signature-Timestamp"
 BUSY_RETRY_AFTER_SECONDS = 5
 
 
+# As Slack does for its own signatures: five minutes either way.
+SIGNATURE_MAX_AGE_SECONDS = 300
+
+
 class Credentials:
     """`Authorization: Bearer $ALERT_TOKEN`, or Grafana's HMAC-SHA256 of the body (of `timestamp:body` when the
     timestamp header is sent) when ALERT_HMAC_SECRET is set; both compared in constant time."""
 
-    def __init__(self, token: str | None, hmac_secret: str | None):
+    def __init__(self, token: str | None, hmac_secret: str | None, now: Callable[[], float] = time.time):
         self._token = token.encode() if token else None
         self._secret = hmac_secret.encode() if hmac_secret else None
+        self._now = now
 
     @property
     def configured(self) -> bool:
@@ -56,6 +62,10 @@ class Credentials:
         signed = raw
         stamp = headers.get(SIGNATURE_TIMESTAMP_HEADER)
         if stamp:
+            # A signed timestamp must be recent, so a captured request cannot be replayed later.
+            if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12
+                    and abs(self._now() - int(stamp)) <= SIGNATURE_MAX_AGE_SECONDS):
+                return False
             signed = stamp.encode("utf-8", "surrogateescape") + b":" + raw
         expected = hmac.new(self._secret, signed, hashlib.sha256).hexdigest().encode()
         given = headers.get(SIGNATURE_HEADER, "").strip().lower().encode("utf-8", "surrogateescape")
@@ -83,7 +93,8 @@ def parse_json(raw: bytes) -> Any:
 def routes(services: Services, *, on_stored: Callable[[], None] = lambda: None) -> list[web.RouteDef]:
     settings = services.settings
     credentials = Credentials(settings.alert_token.get_secret_value() if settings.alert_token else None,
-                              settings.alert_hmac_secret.get_secret_value() if settings.alert_hmac_secret else None)
+                              settings.alert_hmac_secret.get_secret_value() if settings.alert_hmac_secret else None,
+                              now=lambda: services.clock.now().timestamp())
     metrics = services.metrics
 
     def refuse(source: str, status: int, reason: str, body: dict[str, Any], request: web.Request,

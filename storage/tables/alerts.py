@@ -70,7 +70,7 @@ class AlertGroup(SQLModel, table=True):
     common_labels: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     links: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Where the sender lives (Alertmanager's externalURL): silences go there.
-    external_url: str | None = Field(default=None, max_length=500)
+    external_url: str | None = Field(default=None, max_length=1000)
     alert_count: int = Field(default=0)
     firing_count: int = Field(default=0)
     # Alerts the sender left out of its body (Alertmanager's truncatedAlerts).

@@ -109,18 +109,24 @@ async def test_without_alert_token_everyone_gets_401_and_the_log_says_why(runtim
 
 
 @pytest.mark.parametrize("settings_overrides", [{"alert_hmac_secret": "grafana-hmac-secret"}], indirect=True)
-async def test_grafana_hmac_signature_is_accepted(runtime, alerts):
+async def test_grafana_hmac_signature_is_accepted(runtime, alerts, clock):
     raw = json.dumps(sample("grafana_firing")).encode()
     signature = hmac.new(b"grafana-hmac-secret", raw, hashlib.sha256).hexdigest()
     answer = await alerts.post("grafana", None, raw=raw, token=None,
                                headers={"X-Grafana-Alerting-Signature": signature})
     assert answer.status == 202, answer.text
 
-    stamped = hmac.new(b"grafana-hmac-secret", b"1789380330:" + raw, hashlib.sha256).hexdigest()
-    answer = await alerts.post("grafana", None, raw=raw, token=None,
-                               headers={"X-Grafana-Alerting-Signature": stamped,
-                                        "X-Grafana-Alerting-Signature-Timestamp": "1789380330"})
+    def stamped(stamp: str) -> dict[str, str]:
+        signed = hmac.new(b"grafana-hmac-secret", stamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
+        return {"X-Grafana-Alerting-Signature": signed, "X-Grafana-Alerting-Signature-Timestamp": stamp}
+
+    now = int(clock.now().timestamp())
+    answer = await alerts.post("grafana", None, raw=raw, token=None, headers=stamped(str(now - 60)))
     assert answer.status == 202, answer.text
+    # A correctly signed but old (or far-future, or malformed) timestamp is a replay: refused.
+    for stale in (str(now - 301), str(now + 301), "1700000000", "1e9", ""):
+        answer = await alerts.post("grafana", None, raw=raw, token=None, headers=stamped(stale))
+        assert answer.status == 401, stale
 
     wrong = await alerts.post("grafana", None, raw=raw + b" ", token=None,
                               headers={"X-Grafana-Alerting-Signature": signature})

@@ -35,7 +35,7 @@ class Webhook(Model):
     commonLabels: Labels = {}
     commonAnnotations: Labels = {}
     externalURL: str | None = None
-    truncatedAlerts: int = Field(default=0, ge=0)
+    truncatedAlerts: int = Field(default=0, ge=0, le=2**31 - 1)  # it is stored in an INTEGER column
     notification_reason: str | None = None
     routeLabels: Labels | None = None
 

@@ -49,7 +49,11 @@ class Snapshot(Model):
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)  # a 400-digit integer overflows a float
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def drifted(metric: Metric) -> bool | None:

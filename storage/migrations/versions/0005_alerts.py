@@ -31,7 +31,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('common_labels', sa.JSON(), nullable=False),
     sa.Column('links', sa.JSON(), nullable=False),
-    sa.Column('external_url', sa.String(length=500), nullable=True),
+    sa.Column('external_url', sa.String(length=1000), nullable=True),
     sa.Column('alert_count', sa.Integer(), nullable=False),
     sa.Column('firing_count', sa.Integer(), nullable=False),
     sa.Column('truncated', sa.Integer(), nullable=False),
