@@ -43,7 +43,7 @@ PHASE_TITLES = {
 PHASE_ALIASES = {
     Phase.BUSINESS_UNDERSTANDING: ("business", "bu"),
     Phase.DATA_UNDERSTANDING: ("data", "du"),
-    Phase.DATA_PREPARATION: ("prep", "dp"),
+    Phase.DATA_PREPARATION: ("prep", "dp", "data-prep"),
     Phase.MODELING: ("modelling", "model"),
     Phase.EVALUATION: ("eval",),
     Phase.DEPLOYMENT: ("deploy",),

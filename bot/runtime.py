@@ -58,7 +58,7 @@ class Runtime:
                            pool_timeout=settings.database_pool_timeout)
         self.outbox = Outbox(self.clock, api_url=settings.slack_api_url)
         self.services = Services(settings, self.db, self.clock, self.outbox, self.metrics,
-                                 bot_team_id=self._bot_team_id)
+                                 bot_team_id=self._bot_team_id, bot_user_id=self._bot_user_id)
         self.alert_relay = AlertRelay(self.services)
         self._relay_task: asyncio.Task | None = None
         self.slack: SlackClients | None = None
@@ -72,6 +72,10 @@ class Runtime:
         self._worker_task: asyncio.Task | None = None
         self._background_tasks: list[asyncio.Task] = []
         self.authorization: SingleWorkspaceAuthorization | None = None
+
+    def _bot_user_id(self) -> str | None:
+        identity = self.authorization.identity if self.authorization is not None else None
+        return identity.user_id if identity is not None else None
 
     def _bot_team_id(self) -> str | None:
         identity = self.authorization.identity if self.authorization is not None else None

@@ -14,6 +14,9 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.alerts.renotify import renotify_sweep
+from bot.alerts.silences import silence_sweep
+from bot.schedules.sweep import schedule_sweep
 from bot.services import Services
 from storage.queries import outbox as outbox_rows
 
@@ -34,6 +37,9 @@ Job = Callable[[Services], Awaitable[str]]
 # name -> (job, seconds between runs)
 JOBS: dict[str, tuple[Job, int]] = {
     "outbox.purge": (purge_settled_outbox, 3600),
+    "alerts.renotify": (renotify_sweep, 60),     # unacknowledged critical groups: again, then escalated
+    "alerts.silences": (silence_sweep, 10),      # Alertmanager silences to create or expire
+    "schedules.sweep": (schedule_sweep, 30),     # check-ins and digests due; check-in reminders and summaries
 }
 
 

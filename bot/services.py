@@ -23,6 +23,8 @@ class Services:
     histories: HistoryCache = field(default_factory=HistoryCache)  # `phase history` reads, per process
     # The bot's own workspace, once auth.test has told (alerts routed to ALERT_CHANNEL belong to it).
     bot_team_id: Callable[[], str | None] = lambda: None
+    # Crisp's own user id, once auth.test has told.
+    bot_user_id: Callable[[], str | None] = lambda: None
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.crisp_admins

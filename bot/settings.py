@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     alert_renotify_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
     crisp_admins: Annotated[tuple[str, ...], NoDecode] = ()
     default_timezone: str = "UTC"
+    # A scheduled check-in or digest found due later than this after its slot (the bot was down) is skipped.
+    schedule_grace_hours: float = Field(default=6.0, gt=0, le=7 * 24)
     scheduler_enabled: bool = True
     slash_command: str = "/crisp"
     log_level: str = "INFO"

@@ -13,7 +13,7 @@ from slack_bolt.response import BoltResponse
 from bot.metrics import Metrics
 from bot.services import Services
 from bot.views import replies
-from storage.db import DatabaseBusy
+from storage.db import DatabaseBusy, is_unavailable
 
 log = logging.getLogger("crisp.requests")
 
@@ -95,7 +95,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def on_error(error: Exception, body: dict) -> BoltResponse:
         reference = uuid.uuid4().hex[:8]
         kind, detail = describe(body)
-        if isinstance(error, DatabaseBusy):
+        if isinstance(error, DatabaseBusy) or is_unavailable(error):
+            # Nothing was changed and a retry in a while will work: events come again, people hear so.
             return busy(kind, detail, error)
         log.error("listener failed ref=%s kind=%s detail=%s", reference, kind, detail, exc_info=error)
         if kind == "command":
@@ -106,9 +107,10 @@ def register(app: AsyncApp, services: Services) -> None:
         # Retrying will not fix a bug; tell Slack not to.
         return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
 
-    def busy(kind: str, detail: str, error: DatabaseBusy) -> BoltResponse:
+    def busy(kind: str, detail: str, error: Exception) -> BoltResponse:
         """Saturated, not broken: nothing was changed, so the request may simply come again."""
-        log.warning("slack request answered busy kind=%s detail=%s (%s)", kind, detail, error)
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        log.warning("slack request answered busy kind=%s detail=%s (%s)", kind, detail, reason)
         if kind == "command":
             reply = {**replies.busy(services.settings.slash_command), "response_type": "ephemeral"}
             return BoltResponse(status=200, body=reply)

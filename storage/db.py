@@ -25,7 +25,7 @@ from contextlib import asynccontextmanager
 
 from aiosqlite.core import _connection_worker_thread as _aiosqlite_worker
 from sqlalchemy import event, text
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import sessionmaker
@@ -127,6 +127,14 @@ def _is_busy(exc: BaseException) -> bool:
     if isinstance(exc, (PoolTimeoutError, WriterBusy, NoConnection)):
         return True
     return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached (down, restarting, dropped, network gone): nothing Crisp did wrong,
+    and nothing a retry in a while would not fix."""
+    if isinstance(exc, (OSError, DisconnectionError, InterfaceError, OperationalError)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 # The task's open database scope: (owning task, "read" | "write", its read session). A task started inside

@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.alerts.relay import mentions_for
+from bot.alerts import silences
+from bot.alerts.message import edit_group_message
 from bot.errors import UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
@@ -44,7 +45,8 @@ def parse_press(action_id: str, value: str | None) -> Press:
         choice = data.get("for")
     except (ValueError, TypeError, KeyError, AttributeError):
         raise UserError("That button is not one Crisp made.") from None
-    if not isinstance(group_id, int) or isinstance(group_id, bool) or group_id < 1 or group_id > 2**62:
+    # A row id fits every database's integer column.
+    if not isinstance(group_id, int) or isinstance(group_id, bool) or group_id < 1 or group_id > 2**31 - 1:
         raise UserError("That button is not one Crisp made.")
     if action_id == ActionId.ALERT_SILENCE and choice not in SILENCES:
         raise UserError("Pick how long to silence the alert: 1 hour, 4 hours, 24 hours or until resolved.")
@@ -73,12 +75,7 @@ async def press(services: Services, *, team_id: str, user_id: str, pressed: Pres
                            action=f"alert.{pressed.action_id.rsplit('.', 1)[-1]}", now=services.clock.now(),
                            group=group.id, **({"for": pressed.choice} if pressed.choice else {}))
         await session.flush()
-        if group.message_key is not None and group.team_id is not None:
-            alerts = await alert_rows.alerts_of(session, group.id)
-            mentions = await mentions_for(session, group) if group.status == "firing" else []
-            await services.outbox.update(session, group.team_id, group.message_key,
-                                         views.group_message(group, alerts, services.clock.now(), mentions=mentions),
-                                         requested_by=user_id)
+        if await edit_group_message(services, session, group, requested_by=user_id):
             await services.outbox.post(session, group.team_id, group.channel_id, views.action_note(note),
                                        thread_of=group.message_key, requested_by=user_id)
     return None
@@ -109,16 +106,19 @@ async def _apply(services: Services, session, group: AlertGroup, pressed: Press,
         group.firing_count = 0
         group.relayed_status = "resolved"
         group.silenced_until, group.silenced_until_resolved, group.silenced_by = None, False, None
+        silences.cancel(group)
         return f":white_check_mark: Resolved by {who} by hand; it fired for {views.duration(now - group.started_at)}."
     if action == ActionId.ALERT_SILENCE:
         span = SILENCES[pressed.choice]
         group.silenced_until = now + span if span is not None else None
         group.silenced_until_resolved = span is None
         group.silenced_by = user_id
-        return f":zzz: Silenced {SILENCE_WORDS[pressed.choice]} by {who}: changes are not posted until then."
+        also = " An Alertmanager silence is being made too." if silences.request(services, group) else ""
+        return f":zzz: Silenced {SILENCE_WORDS[pressed.choice]} by {who}: changes are not posted until then.{also}"
     if action == ActionId.ALERT_UNSILENCE:
         if not (group.silenced_until_resolved or (group.silenced_until and group.silenced_until > now)):
             raise UserError(f"*{escape(group.title)}* is not silenced.")
         group.silenced_until, group.silenced_until_resolved, group.silenced_by = None, False, None
+        silences.cancel(group)
         return f":bell: Unsilenced by {who}."
     raise UserError("That button is not one Crisp made.")

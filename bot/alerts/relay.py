@@ -18,11 +18,12 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.alerts.iteration import offers_iteration
 from bot.alerts.storms import StormPass, receipt_metadata
 from bot.crisp_dm import Role
+from bot.retry_loop import FailureBackoff
 from bot.services import Services
 from bot.views import alerts as views
-from storage.db import DatabaseBusy
 from storage.queries import alerts as alert_rows
 from storage.queries import team
 from storage.tables import AlertGroup
@@ -98,7 +99,8 @@ async def _relay_group(services: Services, session: AsyncSession, group: AlertGr
         key = group.message_key
         mentions = await mentions_for(session, group)
         if group.rendered_revision != group.revision:
-            body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else ())
+            body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else (),
+                                       offer_iteration=await offers_iteration(session, group))
             if await services.outbox.update(session, group.team_id, key, {**body, **receipt_metadata(received)}) \
                     is None:
                 log.warning("alert group %s: its message %s is gone; the change is not shown", group.id, key)
@@ -133,7 +135,8 @@ async def _post_own(services: Services, session: AsyncSession, group: AlertGroup
     now = services.clock.now()
     mentions = await mentions_for(session, group)
     key = message_key(group)
-    body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else ())
+    body = views.group_message(group, alerts, now, mentions=mentions if group.status == FIRING else (),
+                               offer_iteration=await offers_iteration(session, group))
     await services.outbox.post(session, group.team_id, group.channel_id, {**body, **receipt_metadata(received)},
                                key=key)
     group.message_key = key
@@ -157,18 +160,21 @@ class AlertRelay:
         self._wake.set()
 
     async def run_forever(self) -> None:
+        backoff = FailureBackoff(log, "alert relay pass")
         while not self._stopping:
             self._wake.clear()
+            wait = self.idle_poll_seconds
             try:
-                if await relay_once(self.services) >= BATCH:
+                done = await relay_once(self.services)
+                backoff.succeeded()
+                if done >= BATCH:
                     continue
             except asyncio.CancelledError:
                 raise
-            except DatabaseBusy as exc:
-                log.warning("alert relay found the database busy (%s); retrying shortly", exc)
-            except Exception:
-                log.exception("alert relay pass failed; retrying shortly")
+            except Exception as exc:  # the changes wait in the database for a later pass
+                wait = backoff.failed(exc)
+                self._wake.clear()  # after a failure, only time (or stop) ends the wait
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
             except TimeoutError:
                 pass

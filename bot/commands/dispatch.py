@@ -10,6 +10,7 @@ from bot.commands import alerts as alert_commands
 from bot.commands import help as help_commands
 from bot.commands import phase as phase_commands
 from bot.commands import project as project_commands
+from bot.commands import schedules as schedule_commands
 from bot.commands import status as status_commands
 from bot.commands import team as team_commands
 from bot.commands.registry import CommandTable, Invocation, Match, Reply
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 def command_table() -> CommandTable:
     return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS,
                          *phase_commands.COMMANDS, *team_commands.COMMANDS,
-                         *alert_commands.COMMANDS])
+                         *alert_commands.COMMANDS, *schedule_commands.COMMANDS])
 
 
 class CommandDispatcher:

@@ -39,4 +39,4 @@ def unmatched_reply(result: ExtraWords | GroupOnly | NoMatch, slash: str) -> Rep
     return Reply(replies.unknown(unescape_slack(result.word), suggestion, slash, [c.usage for c in result.group]))
 
 
-COMMANDS = [Command(("help",), "this list", show_help)]
+COMMANDS = [Command(("help",), "what you can do here", show_help)]

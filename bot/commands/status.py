@@ -1,15 +1,27 @@
 from __future__ import annotations
 
 from bot.commands.registry import Command, Invocation, Reply
+from bot.schedules.service import spec_of
+from bot.schedules.slots import next_slot
+from bot.views.schedules import next_line
 from bot.views.status import status_card
-from storage.queries import team
+from bot.views.alert_ops import STATUS_ALERTS_SHOWN
+from storage.queries import alerts, schedules, team
 
 
 async def show_status(invocation: Invocation) -> Reply:
     # The project row the dispatcher already read, and one statement for the team.
     snapshot = await team.snapshot(invocation.reads, invocation.project.id)
-    return Reply(status_card(invocation.project, invocation.services.clock.now(), snapshot,
-                             invocation.services.settings.slash_command))
+    open_alerts = await alerts.open_groups(invocation.reads, project_id=invocation.project.id,
+                                           limit=STATUS_ALERTS_SHOWN)
+    now, slash = invocation.services.clock.now(), invocation.services.settings.slash_command
+    scheduled = await schedules.schedules_of(invocation.reads, invocation.project.id)
+    lines = []
+    for kind in ("checkin", "digest"):
+        spec = spec_of(scheduled[kind]) if kind in scheduled else None
+        lines.append(next_line(kind, spec, next_slot(spec, now) if spec else None, slash))
+    return Reply(status_card(invocation.project, now, snapshot, slash, open_alerts=open_alerts,
+                             schedule_lines=lines))
 
 
 COMMANDS = [

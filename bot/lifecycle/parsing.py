@@ -27,6 +27,7 @@ def split_phase(text: str) -> tuple[Phase, str]:
     for count in range(min(3, len(words)), 0, -1):
         phase = parse_phase(" ".join(words[:count]))
         if phase is not None:
+            _refuse_two_phases(words, count, phase)
             return phase, _rest_after(text, count)
     typed = unescape_slack(words[0])
     suggestion = closest_phase(words[:2])
@@ -34,6 +35,18 @@ def split_phase(text: str) -> tuple[Phase, str]:
     if suggestion is not None:
         said += f" Did you mean {code(suggestion.value)}?"
     raise UserError(said, hint="Phases: " + ", ".join(code(p.value) for p in PHASE_ORDER) + ".")
+
+
+def _refuse_two_phases(words: list[str], count: int, phase: Phase) -> None:
+    """`data prep` or `model evaluation`: the word after the phase names a phase too, so which one was
+    meant is unclear; moving on a guess (and keeping the rest as the note) would be worse than asking."""
+    if count < len(words):
+        other = parse_phase(words[count])
+        if other is not None and other != phase:
+            typed = unescape_slack(" ".join(words[:count + 1]))
+            raise UserError(f"{code(typed)} names two phases, {phase.title} and {other.title}: which one?",
+                            hint="Give one phase name or alias, then the note: "
+                                 f"`phase set {other.value} NOTE`.")
 
 
 def closest_phase(words: list[str]) -> Phase | None:

@@ -15,7 +15,7 @@ from bot.views import guide as guide_views
 from bot.views import home
 from bot.views import projects as project_views
 from storage.queries import home as home_queries
-from storage.queries import projects, team
+from storage.queries import alert_ops, projects, team
 
 
 async def publish_home(services: Services, team_id: str, user_id: str) -> None:
@@ -29,6 +29,7 @@ async def publish_home(services: Services, team_id: str, user_id: str) -> None:
         leading = [p.id for p in ours if PROJECT_LEADS & set(memberships[p.id].roles) or services.is_admin(user_id)]
         held = await team.roles_held_in(session, leading)
         ticked = await home_queries.ticked_now(session, {p.id: p.iteration for p in ours if memberships[p.id].roles})
+        alert_counts = await alert_ops.open_counts(session, [p.id for p in ours])
     mine = []
     for project in ours:
         phase = Phase(project.phase)
@@ -36,9 +37,10 @@ async def publish_home(services: Services, team_id: str, user_id: str) -> None:
         open_tasks = None
         if project.id in ticked:
             open_tasks = tuple(task for task in GENERIC_TASKS[phase] if task.key not in ticked[project.id])
+        firing, unacknowledged = alert_counts.get(project.id, (0, 0))
         mine.append(home.MyProject(project, membership.roles, membership.stakeholder,
                                    missing=missing_roles(phase, held[project.id]) if project.id in held else (),
-                                   open_tasks=open_tasks))
+                                   open_tasks=open_tasks, open_alerts=firing, unacknowledged_alerts=unacknowledged))
     others = [project for project in active if project.id not in memberships]
     view = home.home_view(mine, others, services.clock.now(), services.settings.slash_command)
     async with services.db.transaction() as session:

@@ -30,9 +30,10 @@ from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.outbox import delivery, lookup, notices, pacing
 from bot.outbox.delivery import Delivered, GiveUp, NotInChannel, Outcome, RetryLater
+from bot.retry_loop import FailureBackoff
 from bot.slack_clients import OUTBOX_TIMEOUT_SECONDS
 from bot.views.delivery import ADVICE, error_code
-from storage.db import Database, DatabaseBusy
+from storage.db import Database
 from storage.queries import outbox as outbox_rows
 from storage.queries import slack_messages
 from storage.tables import OutboxMessage, OutboxStatus
@@ -114,6 +115,7 @@ class OutboxWorker:
         self.idle_poll_seconds = idle_poll_seconds
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._wake = asyncio.Event()
+        self._stopped = asyncio.Event()
         self._stopping = False
 
     def wake(self) -> None:
@@ -123,18 +125,17 @@ class OutboxWorker:
 
     async def run_forever(self) -> None:
         log.info("outbox worker started owner=%s", self.owner)
+        backoff = FailureBackoff(log, "outbox worker pass")
         while not self._stopping:
             self._wake.clear()  # before the pass: a wake-up (or stop) during it is not lost
             try:
                 handled = await self.run_once()
             except asyncio.CancelledError:
                 raise
-            except DatabaseBusy as exc:  # saturated, not broken: the rows wait for the next pass
-                log.warning("outbox worker pass found the database busy (%s); retrying shortly", exc)
-                handled = 0
-            except Exception:
-                log.exception("outbox worker pass failed; retrying shortly")
-                handled = 0
+            except Exception as exc:  # the rows wait in the database for a later pass
+                await self._pause(backoff.failed(exc))
+                continue
+            backoff.succeeded()
             if handled:
                 continue
             try:
@@ -147,8 +148,16 @@ class OutboxWorker:
             except TimeoutError:
                 pass
 
+    async def _pause(self, seconds: float) -> None:
+        """Wait before the next pass after a failed one; stopping ends the wait."""
+        try:
+            await asyncio.wait_for(self._stopped.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+
     def stop(self) -> None:
         self._stopping = True
+        self._stopped.set()
         self._wake.set()
 
     async def run_once(self) -> int:

@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crisp_dm import Role
 from bot.errors import Refused, UserError
-from bot.permissions import Action, Caller
+from bot.permissions import PROJECT_LEADS, Action, Caller
 from bot.services import Services
 from bot.text import clean_text, require_length, unescape_slack
 from bot.views import team as views
 from storage.queries import audit, team
+from storage.queries import lifecycle as lifecycle_rows
 from storage.tables import Project, RoleAssignment, Stakeholder
 
 OBJECTIVE_LIMIT = views.OBJECTIVE_LIMIT
@@ -38,8 +39,15 @@ async def assign(session: AsyncSession, *, team_id: str, project_id: int, user_i
     return row
 
 
+def require_person(services: Services, user_id: str) -> None:
+    """Crisp itself and Slackbot hold no role and read no digest: they would only hide a gap."""
+    if user_id == "USLACKBOT" or user_id == services.bot_user_id():
+        raise UserError("That is a bot, not a person: name someone from the team.")
+
+
 async def add_role(services: Services, caller: Caller, project: Project, user_id: str, role: Role) -> None:
     caller.require(Action.MANAGE_TEAM)
+    require_person(services, user_id)
     try:
         async with services.db.transaction() as session:
             if await team.current_assignment(session, project.id, user_id, role) is not None:
@@ -60,11 +68,20 @@ async def add_role(services: Services, caller: Caller, project: Project, user_id
 async def remove_role(services: Services, caller: Caller, project: Project, user_id: str, role: Role) -> None:
     caller.require(Action.MANAGE_TEAM)
     async with services.db.transaction() as session:
+        # Locked (PostgreSQL; SQLite has one writer), so two leads removing each other cannot both pass
+        # the last-lead check below.
+        await lifecycle_rows.lock_project(session, project.id)
         row = await team.current_assignment(session, project.id, user_id, role)
         now = services.clock.now()
         if row is None or not await team.end_assignment(session, row.id, actor_id=caller.user_id, now=now):
             held = sorted(await team.roles_of(session, project.id, user_id))
             raise UserError(views.does_not_hold(user_id, role, held))
+        if role.value in PROJECT_LEADS and not caller.is_admin:
+            leads_left = {holder for held_role, holder in await team.current_holders(session, project.id)
+                          if held_role in PROJECT_LEADS}
+            if not leads_left:
+                # Nobody could manage the project afterwards (only an admin could undo it).
+                raise UserError(views.last_lead(user_id, role))
         await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=caller.user_id,
                            action="role.removed", now=now, user=user_id, role=role.value, assignment=row.id)
         snapshot = await team.snapshot(session, project.id)
@@ -76,6 +93,7 @@ async def remove_role(services: Services, caller: Caller, project: Project, user
 
 async def add_stakeholder(services: Services, caller: Caller, project: Project, user_id: str) -> None:
     caller.require(Action.MANAGE_TEAM)
+    require_person(services, user_id)
     try:
         async with services.db.transaction() as session:
             if await team.current_stakeholder(session, project.id, user_id) is not None:
@@ -176,7 +194,8 @@ async def set_objective(services: Services, caller: Caller, project: Project,
     (nothing when the text is what is stored: a resubmitted form announces nothing twice)."""
     caller.require(Action.SET_OBJECTIVE)
     async with services.db.transaction() as session:
-        current = await session.get(Project, project.id, populate_existing=True)
+        # Locked (PostgreSQL; SQLite has one writer): copies of one submission change and announce once.
+        current = await session.get(Project, project.id, populate_existing=True, with_for_update=True)
         if current is None or current.archived_at is not None:
             raise UserError("This project is archived; its goal and metric stay as they were.")
         changed = {column: text for column, text in values.items() if getattr(current, column) != text}

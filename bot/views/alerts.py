@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.views import alert_ops
 from bot.views.blocks import Block, actions, button, context, message, mrkdwn, section
 from bot.views.ids import ActionId, BlockId
 from bot.views.mrkdwn import channel, clip, code, escape, slack_date, user, without_marks
@@ -81,6 +82,9 @@ def state_line(group: AlertGroup, now: datetime) -> str:
     if _silenced(group, now):
         until = "until resolved" if group.silenced_until_resolved else f"until {slack_date(group.silenced_until)}"
         line += f" · :zzz: silenced {until} by {user(group.silenced_by or '')}"
+    silence = alert_ops.silence_word(group)
+    if silence and (_silenced(group, now) or not group.silence_id.startswith("am:")):
+        line += f" · {silence}"
     return line
 
 
@@ -116,7 +120,7 @@ def _alert_section(alert: Alert, group: AlertGroup) -> Block:
     return {"type": "section", "text": mrkdwn(text, ALERT_TEXT_LIMIT)}
 
 
-def _buttons(group: AlertGroup, now: datetime) -> Block:
+def _buttons(group: AlertGroup, now: datetime, *, offer_iteration: bool = False) -> Block:
     value = json.dumps({"g": group.id})
     elements: list[Block] = []
     if group.status == FIRING:
@@ -131,6 +135,8 @@ def _buttons(group: AlertGroup, now: datetime) -> Block:
                 "options": [{"text": {"type": "plain_text", "text": label},
                              "value": json.dumps({"g": group.id, "for": choice})}
                             for choice, label in SILENCE_CHOICES]})
+    if offer_iteration:
+        elements.append(alert_ops.iteration_button(group))
     elements.append(button("Useful", ActionId.ALERT_USEFUL, value=value))
     elements.append(button("Noise", ActionId.ALERT_NOISE, value=value))
     return actions(*elements, block_id=BlockId.ALERT_ACTIONS)
@@ -155,7 +161,7 @@ def color(group: AlertGroup, now: datetime) -> str:
 
 
 def group_message(group: AlertGroup, alerts: Sequence[Alert], now: datetime, *,
-                  mentions: Sequence[str] = ()) -> dict[str, Any]:
+                  mentions: Sequence[str] = (), offer_iteration: bool = False) -> dict[str, Any]:
     """The group's one message: a gist line (with the mentions), and an attachment coloured by state (red or
     yellow firing, grey silenced, green resolved) holding the details and the buttons."""
     blocks: list[Block] = [
@@ -174,7 +180,7 @@ def group_message(group: AlertGroup, alerts: Sequence[Alert], now: datetime, *,
                    if name in LINK_LABELS]
     if group_links:
         blocks.append(context(" · ".join(group_links)))
-    blocks.append(_buttons(group, now))
+    blocks.append(_buttons(group, now, offer_iteration=offer_iteration))
     text = gist(group, now)
     if mentions:
         who = " ".join(user(u) for u in mentions)

@@ -38,7 +38,8 @@ def help_message(slash: str, usable: list[tuple[str, str]], *, project_name: str
     if refused:
         phrase = "command needs" if refused == 1 else "commands need"
         names = ": " + ", ".join(code(f"{slash} {usage}") for usage in locked) if locked else ""
-        notes.append(f":lock: {refused} more {phrase} a project role or admin rights{names}.")
+        notes.append(f":lock: {refused} more {phrase} a role you don't hold here (most: product owner or "
+                     f"manager) or admin rights{names}.")
     if notes:
         blocks.append(context(" ".join(notes)))
     first_line = f"Crisp help: {len(usable)} commands you can use here"

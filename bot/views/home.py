@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.crisp_dm import GenericTask, Phase, Role
+from bot.views import alert_ops
 from bot.views.blocks import Block, context, divider, header, section
 from bot.views.mrkdwn import channel, escape
 from bot.views.phase_time import day_in_phase
@@ -29,6 +30,8 @@ class MyProject:
     stakeholder: bool
     missing: tuple[Role, ...] = ()                    # roles the phase lacks (shown to those who lead it)
     open_tasks: tuple[GenericTask, ...] | None = None  # checklist items open now (None: not theirs to tick)
+    open_alerts: int = 0                               # firing alert groups of the project
+    unacknowledged_alerts: int = 0
 
 
 def project_line(project: Project, now: datetime) -> str:
@@ -41,6 +44,10 @@ def project_line(project: Project, now: datetime) -> str:
 def waiting_lines(mine: MyProject, slash: str) -> list[str]:
     phase = Phase(mine.project.phase)
     lines = []
+    alerts_line = alert_ops.home_alerts_line(mine.open_alerts, mine.unacknowledged_alerts, mine.project.channel_id,
+                                             slash)
+    if alerts_line:
+        lines.append(alerts_line)
     if mine.missing:
         lines.append(f":warning: {phase.title} lacks {', '.join(r.title for r in mine.missing)}: "
                      f"`{slash} role add @user ROLE`")

@@ -15,12 +15,16 @@ class ActionId:
     ALERT_UNSILENCE = "crisp.alert.unsilence"
     ALERT_USEFUL = "crisp.alert.useful"
     ALERT_NOISE = "crisp.alert.noise"
+    ALERT_START_ITERATION = "crisp.alert.iteration"  # opens the form; value {"g": group id}
+    CHECKIN_OPEN = "crisp.checkin.open"  # opens the check-in form; value {"r": run id}
 
 
 class CallbackId:
     CREATE_PROJECT = "crisp.project.create"
     PHASE_REASON = "crisp.phase.reason"
     SET_OBJECTIVE = "crisp.project.objective"
+    ALERT_ITERATION = "crisp.alert.iteration"  # metadata {"g": group id, "c": channel}
+    CHECKIN_ANSWER = "crisp.checkin.answer"  # metadata {"r": run id}
 
 
 class BlockId:
@@ -30,6 +34,11 @@ class BlockId:
     PROJECT_GOAL = "project_goal"
     PROJECT_METRIC = "project_metric"
     ALERT_ACTIONS = "alert_actions"
+    ITERATION_PHASE = "iteration_phase"
+    CHECKIN_PROGRESS = "checkin_progress"
+    CHECKIN_BLOCKERS = "checkin_blockers"
+    CHECKIN_CONFIDENCE = "checkin_confidence"
+    CHECKIN_HELP = "checkin_help"
 
 
 class InputId:
@@ -37,3 +46,8 @@ class InputId:
     PHASE_REASON = "reason"
     PROJECT_GOAL = "goal"
     PROJECT_METRIC = "metric"
+    ITERATION_PHASE = "phase"
+    CHECKIN_PROGRESS = "progress"
+    CHECKIN_BLOCKERS = "blockers"
+    CHECKIN_CONFIDENCE = "confidence"
+    CHECKIN_HELP = "help"

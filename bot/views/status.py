@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.crisp_dm import PHASE_ORDER, Phase, missing_roles
-from bot.views import team
+from bot.views import alert_ops, team
 from bot.views.blocks import context, header, message, section
 from bot.views.mrkdwn import channel, code, escape, slack_date, user
 from bot.views.phase_time import day_in_phase
 from storage.queries.team import TeamSnapshot
-from storage.tables import Project
+from storage.tables import AlertGroup, Project
 
 
 def phase_track(current: Phase) -> str:
@@ -33,8 +34,11 @@ def gist(project: Project, now: datetime) -> str:
             f"iteration {project.iteration}")
 
 
-def status_card(project: Project, now: datetime, snapshot: TeamSnapshot, slash: str) -> dict[str, Any]:
-    """`snapshot`: who holds which role and the stakeholders (no history needed)."""
+def status_card(project: Project, now: datetime, snapshot: TeamSnapshot, slash: str, *,
+                open_alerts: tuple[Sequence[AlertGroup], int] | None = None,
+                schedule_lines: Sequence[str] = ()) -> dict[str, Any]:
+    """`snapshot`: who holds which role and the stakeholders (no history needed); `open_alerts`: the newest
+    firing groups and how many there are."""
     phase = Phase(project.phase)
     day = day_in_phase(project.phase_since, now)
     roles = team.role_lines(snapshot) or f"Nobody yet: `{slash} role add @user ROLE`."
@@ -52,6 +56,10 @@ def status_card(project: Project, now: datetime, snapshot: TeamSnapshot, slash: 
         section(f"*Stakeholders:* {team.stakeholder_line(snapshot)}"),
         context(phase_track(phase)),
     ]
+    if open_alerts is not None:
+        blocks.insert(-1, section(alert_ops.status_alerts(*open_alerts, now, slash)))
+    if schedule_lines:  # the next check-in and digest (bot.views.schedules.next_line)
+        blocks.insert(-1, section("\n".join(schedule_lines)))
     missing = missing_roles(phase, snapshot.roles_held())
     lacking = f"\nMissing for {phase.title}: {', '.join(r.title for r in missing)}" if missing else ""
     return message(gist(project, now) + lacking, blocks)

@@ -74,7 +74,7 @@ def roles_listing(project: Project, snapshot: TeamSnapshot, slash: str) -> dict[
     missing = missing_roles(phase, snapshot.roles_held())
     people_count = len({holder for _, holder in snapshot.holders})
     gist = (f"{escape(project.name)} team: {people_count} {'person' if people_count == 1 else 'people'} "
-            f"in {len(snapshot.roles_held())} roles")
+            f"in {len(snapshot.roles_held())} {'role' if len(snapshot.roles_held()) == 1 else 'roles'}")
     gist += f"; {phase.title} lacks {', '.join(r.title for r in missing)}" if missing else \
         f"; every role {phase.title} expects is filled"
     blocks = [
@@ -132,6 +132,12 @@ def does_not_hold(user_id: str, role: str, held: list[str]) -> str:
     if held:
         text += f" They hold: {', '.join(role_title(r) for r in held)}."
     return text
+
+
+def last_lead(user_id: str, role: str) -> str:
+    return (f"{user(user_id)} is the project's last product owner or manager: without one, only a Crisp admin "
+            f"could manage it. Give the role to someone else first (`role add @user product-owner`); "
+            f"nothing changed.")
 
 
 def stakeholder_added_announcement(project: Project, user_id: str, actor_id: str) -> dict[str, Any]:

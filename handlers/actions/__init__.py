@@ -13,6 +13,7 @@ from bot.views import projects as views
 from bot.views import replies
 from bot.views.ids import ActionId
 from handlers.actions import alerts
+from handlers.actions import checkins as actions_checkins
 from handlers.modals import modal_opener
 from handlers.actions import phase as actions_phase
 
@@ -37,3 +38,4 @@ def register(app: AsyncApp, services: Services) -> None:
     app.action(ActionId.OPEN_CREATE_PROJECT)(open_create_project)
     actions_phase.register(app, services)
     alerts.register(app, services)
+    actions_checkins.register(app, services)

@@ -7,11 +7,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.alerts import actions as alert_actions
-from bot.errors import UserError
+from bot.alerts import iteration
+from bot.errors import Refused, UserError
 from bot.onboarding import service as onboarding
 from bot.services import Services
 from bot.views import replies
+from bot.team.access import refusal_text
 from bot.views.ids import ActionId
+from handlers.modals import modal_opener
+from storage.queries import alerts as alert_rows
 
 ALERT_BUTTONS = (ActionId.ALERT_ACK, ActionId.ALERT_RESOLVE, ActionId.ALERT_SILENCE, ActionId.ALERT_UNSILENCE,
                  ActionId.ALERT_USEFUL, ActionId.ALERT_NOISE)
@@ -46,5 +50,30 @@ def register(app: AsyncApp, services: Services) -> None:
         if answer and channel_id:
             await onboarding.tell_privately(services, team_id, channel_id, user_id, alert_actions.thanks(answer))
 
+    async def on_start_iteration(ack, body, action, client) -> None:
+        """Opens the form (the one Slack call allowed on the ack path); a refusal names the project's leads."""
+        await ack()
+        channel_id, team_id, user_id = _id_of(body.get("channel")), _id_of(body.get("team")), _id_of(body.get("user"))
+        trigger_id = body.get("trigger_id") if isinstance(body.get("trigger_id"), str) else None
+        try:
+            pressed = alert_actions.parse_press(action.get("action_id", ""), _value_of(action))
+            view = await iteration.form(services, team_id=team_id, user_id=user_id, group_id=pressed.group_id,
+                                        channel_id=channel_id)
+            await modal_opener(client, trigger_id, before_call=services.db.release_reads)(view)
+        except UserError as exc:
+            text = exc.message
+            if isinstance(exc, Refused):
+                text = await refusal_text(services, exc, await _project_of(pressed.group_id))
+            if channel_id:
+                await onboarding.tell_privately(services, team_id, channel_id, user_id,
+                                                replies.error(text, hint=exc.hint,
+                                                              slash=services.settings.slash_command))
+
+    async def _project_of(group_id: int) -> int | None:
+        async with services.db.read() as session:
+            group = await alert_rows.get_group(session, group_id)
+        return group.project_id if group is not None else None
+
     for action_id in ALERT_BUTTONS:
         app.action(action_id)(on_alert_button)
+    app.action(ActionId.ALERT_START_ITERATION)(on_start_iteration)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.crisp_dm import Phase
 from bot.errors import Refused, UserError
+from bot.lifecycle import parsing
 from bot.lifecycle import service as lifecycle
 from bot.permissions import Action
 from bot.services import Services
@@ -16,6 +16,7 @@ from bot.team.access import refusal_text
 from bot.views import phase as views
 from bot.views import replies
 from bot.views.ids import ActionId
+from handlers import carried
 from handlers.modals import modal_opener
 from storage.queries import lifecycle as lifecycle_rows
 
@@ -33,11 +34,7 @@ def button_value(body: dict[str, Any]) -> dict[str, Any]:
     """The small JSON a button carries; {} when it is missing or not ours."""
     actions = body.get("actions")
     first = actions[0] if isinstance(actions, list) and actions and isinstance(actions[0], dict) else {}
-    try:
-        data = json.loads(_text(first.get("value")) or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return carried.small_json(first.get("value"))
 
 
 def _phase(value: Any) -> Phase:
@@ -48,8 +45,8 @@ def _phase(value: Any) -> Phase:
 
 
 def _project_id(data: dict[str, Any]) -> int:
-    project_id = data.get("p")
-    if not isinstance(project_id, int) or isinstance(project_id, bool):
+    project_id = carried.row_id(data.get("p"))
+    if project_id is None:
         raise UserError("That button is not one of Crisp's; nothing changed.")
     return project_id
 
@@ -76,11 +73,14 @@ class Press:
         names who may act and who that is in the project."""
         text = exc.message
         if isinstance(exc, Refused):
-            text = await refusal_text(self.services, exc, self.data.get("p"))
+            text = await refusal_text(self.services, exc, carried.row_id(self.data.get("p")))
         message = replies.error(text, hint=exc.hint, slash=self.services.settings.slash_command)
         async with self.services.db.transaction() as session:
-            await self.services.outbox.ephemeral(session, self.team_id, self.channel_id, self.user_id, message,
-                                                 requested_by=self.user_id)
+            if self.channel_id:
+                await self.services.outbox.ephemeral(session, self.team_id, self.channel_id, self.user_id, message,
+                                                     requested_by=self.user_id)
+            elif self.user_id:  # a press from no channel (App Home, a forged body): a direct message
+                await self.services.outbox.post(session, self.team_id, self.user_id, message)
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -89,8 +89,8 @@ def register(app: AsyncApp, services: Services) -> None:
         press = Press(services, body)
         try:
             project_id = _project_id(press.data)
-            iteration = press.data.get("i")
-            if not isinstance(iteration, int) or not isinstance(press.data.get("t"), str):
+            iteration = carried.count(press.data.get("i"))
+            if iteration is None or not isinstance(press.data.get("t"), str):
                 raise UserError("That button is not one of Crisp's; nothing changed.")
             caller = await lifecycle.caller_in(services, press.team_id, press.user_id, project_id)
             await lifecycle.set_tick(services, caller, project_id, task_key=press.data["t"], iteration=iteration,
@@ -104,7 +104,9 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             project_id = _project_id(press.data)
             note = press.data.get("note")
-            request = lifecycle.MoveRequest(_phase(press.data.get("to")), note if isinstance(note, str) else None,
+            # The note rode in the button as it was cleaned, but a button's value is the sender's to change.
+            note = parsing.note_from_form(note) if isinstance(note, str) else None
+            request = lifecycle.MoveRequest(_phase(press.data.get("to")), note,
                                             request_key=lifecycle.request_key("act", press.trigger_id),
                                             confirmed=True, expected_phase=_phase(press.data.get("frm")))
             caller = await lifecycle.caller_in(services, press.team_id, press.user_id, project_id)

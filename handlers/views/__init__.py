@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt.async_app import AsyncApp
 
 from bot.errors import UserError
@@ -14,16 +12,15 @@ from bot.services import Services
 from bot.views import projects as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
+from handlers import carried
+from handlers.views import alerts as alert_views
+from handlers.views import checkins as checkin_views
 from handlers.views import phase as views_phase
 from handlers.views import team as team_views
 
 
 def _metadata(view: dict) -> dict:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return carried.small_json(view.get("private_metadata"))
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -46,3 +43,5 @@ def register(app: AsyncApp, services: Services) -> None:
     app.view(CallbackId.CREATE_PROJECT)(create_project)
     views_phase.register(app, services)
     team_views.register(app, services)
+    alert_views.register(app, services)
+    checkin_views.register(app, services)

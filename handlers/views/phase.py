@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -15,14 +14,11 @@ from bot.services import Services
 from bot.views import phase as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
+from handlers import carried
 
 
 def _metadata(view: dict) -> dict[str, Any]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return carried.small_json(view.get("private_metadata"))
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -36,8 +32,8 @@ def register(app: AsyncApp, services: Services) -> None:
             reason = parsing.note_from_form(typed if isinstance(typed, str) else "")
             if reason is None:
                 raise UserError("Say why the project moves back: the team sees it in the announcement.")
-            project_id, channel_id = data.get("p"), data.get("c")
-            if not isinstance(project_id, int) or not isinstance(channel_id, str):
+            project_id, channel_id = carried.row_id(data.get("p")), data.get("c")
+            if project_id is None or not isinstance(channel_id, str):
                 raise UserError("This form is not one of Crisp's; nothing changed.")
             try:
                 target, seen = Phase(data.get("to")), Phase(data.get("frm"))

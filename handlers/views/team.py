@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt.async_app import AsyncApp
 
 from bot.errors import UserError
@@ -12,25 +10,22 @@ from bot.team import service
 from bot.views import team as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
+from handlers import carried
 
 FIELDS = {"goal": (BlockId.PROJECT_GOAL, InputId.PROJECT_GOAL),
           "success_metric": (BlockId.PROJECT_METRIC, InputId.PROJECT_METRIC)}
 
 
 def _project_id(view: dict) -> int | None:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return None
-    found = data.get("project") if isinstance(data, dict) else None
-    return found if isinstance(found, int) and not isinstance(found, bool) else None
+    return carried.row_id(carried.small_json(view.get("private_metadata")).get("project"))
 
 
 def register(app: AsyncApp, services: Services) -> None:
     async def set_objective(ack, body, view) -> None:
         state = (view.get("state") or {}).get("values") or {}
-        values = {column: ((state.get(block) or {}).get(action) or {}).get("value")
-                  for column, (block, action) in FIELDS.items()}
+        # A field the submission does not carry stays as stored; one emptied by the person clears it.
+        values = {column: state[block][action].get("value") for column, (block, action) in FIELDS.items()
+                  if isinstance(state.get(block), dict) and isinstance(state[block].get(action), dict)}
         user_id = (body.get("user") or {}).get("id") or ""
         team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
         try:

@@ -60,6 +60,13 @@ async def active_in_channel_or_by_slug(session: AsyncSession, team_id: str, chan
     return list((await session.execute(statement)).scalars())
 
 
+async def active_with_slug_starting(session: AsyncSession, team_id: str, prefix: str) -> list[Project]:
+    """The team's active projects whose slug starts with `prefix` (same-slug names and numbered slugs)."""
+    statement = select(Project).where(Project.team_id == team_id, Project.archived_at.is_(None),
+                                      Project.slug.startswith(prefix, autoescape=True))
+    return list((await session.execute(statement)).scalars())
+
+
 async def active_for_team(session: AsyncSession, team_id: str) -> list[Project]:
     statement = (
         select(Project)

@@ -72,7 +72,7 @@ def test_the_messages_tab_is_read_only():
 
 def test_the_usage_hint_names_every_command_word_of_the_table_once():
     [command] = build_manifest("/crisp")["features"]["slash_commands"]
-    assert command["usage_hint"] == "help | status | project … | phase … | roles | role … | stakeholder … | alerts …"
+    assert command["usage_hint"] == "help | status | project … | phase … | roles | role … | stakeholder … | alerts … | checkin … | digest …"
     assert {word.removesuffix(" …") for word in command["usage_hint"].split(" | ")} == {
         c.words[0] for c in command_table().in_help_order}
 

@@ -80,3 +80,21 @@ async def test_a_storm_shows_as_one_summary_with_its_list_in_the_thread(console)
     assert "Alert groups 1–3 of this storm" in out
     for n in range(8):
         assert f"Storm alert {n}" in out
+
+
+async def test_start_an_iteration_from_a_drift_alert_in_the_console(console):
+    await console.type(":in #fraud", "/crisp project create Fraud Scorer", "/crisp alerts route model=fraud-scorer")
+    confirm = await console.type("/crisp phase set deployment shipped")
+    await console.type(f":press {button_number(confirm, 'Move to Deployment anyway')}")
+    start = len(console.lines)
+    assert await post_alert(console, "alertmanager", sample("alertmanager_firing")) == 202
+    out = await settled(console, start)
+    form = await console.type(f":press {button_number(out, 'Start an iteration')}")
+    assert "Back to" in form and "Data understanding" in form
+    start = len(console.lines)
+    await console.type(":submit")
+    done = (await settled(console, start)).replace("*", "")
+    assert "moved Fraud Scorer back from Deployment to Data understanding" in done
+    assert "started iteration 2 of Fraud Scorer from this alert" in done
+    history = await console.type("/crisp phase history")
+    assert "Drift alert: FeatureDriftDetected" in history

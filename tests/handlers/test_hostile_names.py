@@ -89,7 +89,7 @@ async def test_the_form_stores_what_was_typed_and_announces_it_as_text(runtime, 
 async def test_a_clash_in_the_form_names_the_other_project_plainly(runtime, slack, standin):
     await slack.command("project create &lt;b&gt; *Radar*", channel="C0FIRST")
     view = await open_modal(slack, standin, channel="C0SECOND")
-    answer = await slack.submit(view, name_values("<B> radar"))
+    answer = await slack.submit(view, name_values("<B>  *radar*"))
     [error] = answer.json["errors"].values()
     assert error == "A project called <b> *Radar* already exists in another channel. Pick another name."
 

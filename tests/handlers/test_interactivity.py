@@ -6,6 +6,7 @@ import json
 
 from bot.views.ids import ActionId, BlockId, CallbackId, InputId
 from storage.queries import projects
+from tests.handlers.conftest import table_counts
 
 
 def name_values(name: str) -> dict:
@@ -85,3 +86,27 @@ async def test_an_expired_trigger_gets_a_clear_answer(slack, standin, clock):
     answer = await slack.command("project create", channel="C0NEW", trigger_id="t-old")
     assert answer.status == 200
     assert answer.json["text"].startswith("Slack would not open the form (expired_trigger_id)")
+
+
+async def test_slack_not_answering_the_form_gets_a_clear_answer_in_time(slack, standin, monkeypatch, log_records):
+    monkeypatch.setattr("handlers.modals.OPEN_TIMEOUT_SECONDS", 0.2)
+    standin.register_trigger("t-slow", "U0ADMIN")
+    hold = standin.hold("views.open")
+    try:
+        answer = await slack.command("project create", channel="C0NEW", trigger_id="t-slow")
+    finally:
+        hold.release()
+    assert answer.json["text"].startswith("Slack did not answer in time to open the form; please try again.")
+    assert log_records.errors == []
+    assert [r.getMessage() for r in log_records.warnings] == ["views.open failed: TimeoutError"]
+
+
+async def test_a_form_whose_context_lost_its_channel_is_refused_on_the_field(runtime, slack, standin, log_records):
+    view = await open_modal(slack, standin)
+    before = await table_counts(runtime.db)
+    for metadata in ("", "[]", json.dumps({"other": 1})):
+        answer = await slack.submit({**view, "private_metadata": metadata}, name_values("Fraud Watch"))
+        assert answer.json["response_action"] == "errors", metadata
+        assert answer.json["errors"][BlockId.PROJECT_NAME].startswith("This form does not say which channel")
+    assert await table_counts(runtime.db) == before
+    assert log_records.errors == []

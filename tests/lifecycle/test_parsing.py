@@ -23,10 +23,18 @@ def test_every_name_and_alias_in_any_case(phase, name):
 def test_the_longest_phase_name_wins():
     assert split_phase("data preparation again") == (Phase.DATA_PREPARATION, "again")
     assert split_phase("data quality is poor") == (Phase.DATA_UNDERSTANDING, "quality is poor")
+    assert split_phase("Data Prep finished") == (Phase.DATA_PREPARATION, "finished")
+
+
+@pytest.mark.parametrize("typed", ["model evaluation looks fine", "data deploy", "eval prep"])
+def test_a_phase_followed_by_another_phase_asks_which(typed):
+    with pytest.raises(UserError) as raised:
+        split_phase(typed)
+    assert "names two phases" in raised.value.message
 
 
 @pytest.mark.parametrize("typed,closest", [("modeing", "modeling"), ("evalution", "evaluation"),
-                                           ("Deploymnet", "deployment"), ("data-prep", "data-preparation"),
+                                           ("Deploymnet", "deployment"), ("dta-preparation", "data-preparation"),
                                            ("buisness", "business-understanding")])
 def test_an_unknown_phase_suggests_the_closest(typed, closest):
     with pytest.raises(UserError) as raised:

@@ -17,6 +17,7 @@ from bot.console.render_text import mrkdwn_to_text
 from bot.crisp_dm import GENERIC_TASKS, Phase, Role
 from bot.projects.naming import slugify
 from bot.views import help as help_views
+from bot.views import alert_ops
 from bot.views import alerts as alert_views
 from bot.views import alert_storms
 from bot.views import delivery, home, phase, projects, replies, status
@@ -25,6 +26,10 @@ from bot.lifecycle.timeline import timeline
 from storage.queries.lifecycle import TickRow, TransitionRow
 from bot.views import delivery, guide, home, projects, replies, status, team
 from bot.views.mrkdwn import code, escape
+from bot.digests.content import Digest
+from bot.schedules.slots import WEEKDAYS, Spec
+from bot.views import checkins, digests, schedules
+from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
 from storage.tables import Alert, AlertGroup, AlertStorm, Project
 from tests.slack_text import assert_nothing_live, plain_fields
@@ -116,6 +121,30 @@ def alert_storm() -> AlertStorm:
                       started_at=NOW - timedelta(minutes=5), last_added_at=NOW, size=3, pages_posted=1)
 
 
+SPEC = Spec(WEEKDAYS, datetime(2026, 1, 1, 9, 0).time(), "Europe/Berlin")
+
+
+def run(**changes) -> ScheduleRun:
+    values = dict(id=5, team_id="T0CRISP", project_id=1, kind="checkin", slot=NOW, started_by="U0TRUSTED",
+                  asked=["U0TRUSTED", "U0ACTOR", "U1><!here>"], opened_at=NOW, remind_at=NOW + timedelta(hours=2),
+                  closes_at=NOW + timedelta(hours=4))
+    return ScheduleRun(**{**values, **changes})
+
+
+def answers() -> list[CheckinAnswer]:
+    return [CheckinAnswer(id=1, run_id=5, project_id=1, user_id="U0TRUSTED", progress=HOSTILE, blockers=HOSTILE,
+                          confidence="at-risk", help_needed=HOSTILE, answered_at=NOW, updated_at=NOW),
+            CheckinAnswer(id=2, run_id=5, project_id=1, user_id="U1|x><!channel>", progress="ok", blockers="",
+                          confidence="<!here>", help_needed="", answered_at=NOW, updated_at=NOW)]
+
+
+def digest_of(**changes) -> Digest:
+    values = dict(project=project(), now=NOW, since=NOW - timedelta(days=7), first=False,
+                  moves=transitions()[1:], checkin=run(closed_at=NOW), answers=answers(),
+                  open_groups=[alert_group(), alert_group(severity=HOSTILE)], open_total=200)
+    return Digest(**{**values, **changes})
+
+
 # builder -> call with hostile input. `mrkdwn`: the result is (or holds) text Slack parses.
 BUILDERS = {
     projects.phase_label: lambda: projects.phase_label(project()),
@@ -140,14 +169,17 @@ BUILDERS = {
     help_views.takes_no_arguments: lambda: help_views.takes_no_arguments(SLASH, HOSTILE),
     home.home_view: lambda: home.home_view(
         [home.MyProject(project(), ("product-owner", FORGED_ROLE), True, missing=(Role.SPONSOR,),
-                        open_tasks=GENERIC_TASKS[Phase.MODELING])], [project(), FORGED], NOW, SLASH),
+                        open_tasks=GENERIC_TASKS[Phase.MODELING], open_alerts=3, unacknowledged_alerts=2),
+         home.MyProject(FORGED, (), True, open_alerts=1)], [project(), FORGED], NOW, SLASH),
     home.project_line: lambda: home.project_line(FORGED, NOW),
     home.waiting_lines: lambda: home.waiting_lines(home.MyProject(project(), (), False, missing=(Role.QA,),
                                                                   open_tasks=GENERIC_TASKS[Phase.DEPLOYMENT]), SLASH),
     home.my_project_blocks: lambda: home.my_project_blocks(home.MyProject(FORGED, (FORGED_ROLE,), False), NOW, SLASH),
     status.phase_track: lambda: status.phase_track(Phase.MODELING),
     status.gist: lambda: status.gist(project(), NOW),
-    status.status_card: lambda: status.status_card(project(), NOW, TEAM, SLASH),
+    status.status_card: lambda: [status.status_card(project(), NOW, TEAM, SLASH),
+                                 status.status_card(project(), NOW, TEAM, SLASH,
+                                                    open_alerts=([alert_group(), alert_group(acked_by=None)], 5))],
     team.role_title: lambda: team.role_title(FORGED_ROLE),
     team.people: lambda: team.people(["U0TRUSTED", "U1><!here>"]),
     team.role_lines: lambda: team.role_lines(TEAM),
@@ -162,6 +194,7 @@ BUILDERS = {
     team.role_reply: lambda: team.role_reply("U1><!here>", FORGED_ROLE, added=True),
     team.already_holds: lambda: team.already_holds("U1><!here>", FORGED_ROLE),
     team.does_not_hold: lambda: team.does_not_hold("U0TRUSTED", FORGED_ROLE, [FORGED_ROLE, "qa"]),
+    team.last_lead: lambda: team.last_lead("U0TRUSTED", FORGED_ROLE),
     team.stakeholder_added_announcement: lambda: team.stakeholder_added_announcement(project(), "U1><!here>",
                                                                                      "U0ACTOR"),
     team.stakeholder_removed_announcement: lambda: team.stakeholder_removed_announcement(project(), "U0TRUSTED",
@@ -201,7 +234,8 @@ BUILDERS = {
     alert_views.group_message: lambda: [
         alert_views.group_message(alert_group(), [alert(), alert("resolved")] * 8, NOW,
                                   mentions=["U0TRUSTED", "U1|x><!channel>"]),
-        alert_views.group_message(alert_group("resolved"), [alert("resolved")], NOW)],
+        alert_views.group_message(alert_group("resolved"), [alert("resolved")], NOW),
+        alert_views.group_message(alert_group(silence_id="am:<!here>"), [alert()], NOW, offer_iteration=True)],
     alert_views.change_note: lambda: [
         alert_views.change_note(added=[alert()], resolved=[alert("resolved")], refired=[alert()],
                                 group=alert_group(relayed_status="resolved"), now=NOW, mentions=["U0TRUSTED"]),
@@ -220,6 +254,54 @@ BUILDERS = {
     alert_views.route_removed: lambda: alert_views.route_removed("team", HOSTILE_LABEL),
     alert_views.route_list: lambda: [alert_views.route_list(project(), [("team", HOSTILE_LABEL)], SLASH),
                                      alert_views.route_list(project(), [], SLASH)],
+    alert_ops.renotify_note: lambda: alert_ops.renotify_note(alert_group(), timedelta(minutes=30),
+                                                             mentions=["U0TRUSTED", "U1|x><!channel>"]),
+    alert_ops.escalation_note: lambda: [
+        alert_ops.escalation_note(alert_group(), timedelta(hours=1), ["U0TRUSTED", "U1|x><!channel>"], project()),
+        alert_ops.escalation_note(alert_group(), timedelta(hours=1), [], project()),
+        alert_ops.escalation_note(alert_group(), timedelta(hours=1), [], None)],
+    alert_ops.escalation_dm: lambda: [alert_ops.escalation_dm(alert_group(), timedelta(hours=1), project()),
+                                      alert_ops.escalation_dm(alert_group(channel_id="C1><!here>"),
+                                                              timedelta(hours=1), None)],
+    alert_ops.silence_word: lambda: [alert_ops.silence_word(alert_group(silence_id=f"{state}<!here>`x"))
+                                     for state in ("want:", "am:", "unwant:", "failed:")],
+    alert_ops.silence_failed_note: lambda: alert_ops.silence_failed_note(HOSTILE, "http://a<!here>`b"),
+    alert_ops.expire_failed_note: lambda: alert_ops.expire_failed_note("<!here>`s", HOSTILE, "http://a<!here>"),
+    alert_ops.iteration_button: lambda: alert_ops.iteration_button(alert_group()),
+    alert_ops.iteration_modal: lambda: alert_ops.iteration_modal(alert_group(), project(), Phase.DATA_UNDERSTANDING,
+                                                                 channel_id="C0TRUSTED"),
+    alert_ops.status_alerts: lambda: [alert_ops.status_alerts([alert_group(acked_by="U1|x><!channel>")] * 4, 9,
+                                                              NOW, SLASH),
+                                      alert_ops.status_alerts([], 0, NOW, SLASH)],
+    alert_ops.home_alerts_line: lambda: [alert_ops.home_alerts_line(2, 1, "C1><!here>", SLASH),
+                                         alert_ops.home_alerts_line(0, 0, "C0TRUSTED", SLASH)],
+    alert_ops.iteration_note: lambda: alert_ops.iteration_note(project(), transitions()[2], "U0TRUSTED"),
+    schedules.describe: lambda: schedules.describe(SPEC),
+    schedules.schedule_reply: lambda: schedules.schedule_reply("checkin", SPEC, NOW),
+    schedules.schedule_announcement: lambda: schedules.schedule_announcement(project(), "digest", SPEC, "U0ACTOR",
+                                                                             NOW),
+    schedules.off_reply: lambda: [schedules.off_reply("checkin", True, SLASH),
+                                  schedules.off_reply("digest", False, SLASH)],
+    schedules.off_announcement: lambda: schedules.off_announcement(project(), "checkin", "U1|x><!channel>"),
+    schedules.next_line: lambda: [schedules.next_line("checkin", SPEC, NOW, SLASH),
+                                  schedules.next_line("digest", None, None, SLASH)],
+    checkins.prompt: lambda: [checkins.prompt(project(), run()), checkins.prompt(project(), run(), answered=True)],
+    checkins.reminder: lambda: checkins.reminder(project(), run()),
+    checkins.form: lambda: [checkins.form(project(), run(), answers()[0]), checkins.form(project(), run(), None)],
+    checkins.spread: lambda: checkins.spread(answers()),
+    checkins.person_lines: lambda: checkins.person_lines([("U1><!here>", HOSTILE), ("U0TRUSTED", HOSTILE)] * 8),
+    checkins.shorten: lambda: escape(checkins.shorten(HOSTILE * 3, 300)),
+    checkins.people: lambda: checkins.people(["U0TRUSTED", "U1><!here>"] * 30),
+    checkins.summary: lambda: [checkins.summary(project(), run(closed_at=NOW), answers()),
+                               checkins.summary(FORGED, run(asked=[]), [])],
+    checkins.started_reply: lambda: [checkins.started_reply(project(), run()),
+                                     checkins.started_reply(project(), run(asked=[]))],
+    checkins.already_open: lambda: checkins.already_open(run()),
+    checkins.run_closed: lambda: checkins.run_closed(NOW),
+    digests.digest: lambda: [digests.digest(digest_of(), SLASH), digests.digest(digest_of(first=True), SLASH),
+                             digests.digest(digest_of(moves=[], checkin=None, answers=[], open_groups=[],
+                                                      open_total=0), SLASH)],
+    digests.sent_reply: lambda: digests.sent_reply(3),
     # The error comes from Slack and the quoted text is Crisp's own (escaped) fallback line.
     delivery.failure_notice: lambda: delivery.failure_notice("C1><!here>", "odd_error `<!here>` &lt;", original_text=
                                                              f"New project: {escape('Ann <!here> *x*')}"),
@@ -230,7 +312,10 @@ PLAIN_BUILDERS = {
     projects.name_taken_in_form: lambda: projects.name_taken_in_form(project()),
     projects.name_field_error: lambda: projects.name_field_error(projects.name_taken_in_form(project())),
     phase.reason_field_error: lambda: phase.reason_field_error(projects.name_taken_in_form(project())),
+    alert_ops.iteration_field_error: lambda: alert_ops.iteration_field_error(
+        projects.name_taken_in_form(project())),
     team.objective_field_errors: lambda: team.objective_field_errors({"goal": f"The goal {HOSTILE} is long"}),
+    checkins.field_errors: lambda: checkins.field_errors({"progress": f"The form {HOSTILE} closed"}),
 }
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
 # that is mrkdwn already), the escaping helpers (tested in test_mrkdwn.py) and arithmetic.

@@ -31,7 +31,8 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
     assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
                               "/crisp phase history", "/crisp roles", "/crisp alerts"]
-    assert "11 more commands need a project role or admin rights: `/crisp project archive`, " in \
+    assert "17 more commands need a role you don't hold here (most: product owner or manager) or admin " \
+           "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
 
     admin = await slack.command("help", user="U0ADMIN", channel="C0CHURN")
@@ -40,7 +41,9 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                              "/crisp phase history", "/crisp roles", "/crisp role add @user ROLE", "/crisp role remove @user ROLE",
                              "/crisp stakeholder add @user", "/crisp stakeholder remove @user",
                              "/crisp project goal [TEXT]", "/crisp project metric [TEXT]", "/crisp alerts",
-                             "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE"]
+                             "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE",
+                             "/crisp checkin every DAYS at HH:MM [TZ]", "/crisp checkin now", "/crisp checkin off",
+                             "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off"]
 
 
 async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runtime, slack):

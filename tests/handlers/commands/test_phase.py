@@ -120,7 +120,7 @@ async def test_every_phase_name_and_alias_is_accepted_in_any_case(runtime, slack
 async def test_an_unknown_phase_suggests_the_closest_and_changes_nothing(runtime, slack):
     await create(slack)
     before = await table_counts(runtime.db)
-    for typed, suggestion in (("modeing", "modeling"), ("evalution", "evaluation"), ("data-prep", "data-preparation"),
+    for typed, suggestion in (("modeing", "modeling"), ("evalution", "evaluation"), ("dta-preparation", "data-preparation"),
                               ("deploymnt now", "deployment")):
         answer = await slack.command(f"phase set {typed}")
         assert answer.json["text"].startswith(f"I don't know the phase {typed.split()[0]}. Did you mean "

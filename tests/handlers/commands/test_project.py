@@ -6,6 +6,7 @@ import asyncio
 
 from sqlalchemy import func, select
 
+from bot.projects.naming import slugify
 from storage.queries import audit, projects
 from storage.tables import AuditEntry, OutboxMessage, Project
 
@@ -65,6 +66,21 @@ async def test_names_are_unique_among_active_projects(runtime, slack):
     clash = await slack.command("project create churn  radar", channel="C0OTHER")
     assert "already exists in <#C0CHURN>" in clash.json["blocks"][0]["text"]["text"]
     assert await count(runtime, Project) == 1
+
+
+async def test_different_names_with_one_slug_get_numbered_slugs_and_the_same_name_is_refused(runtime, slack):
+    long = "Customer churn prediction for enterprise accounts in EMEA region"
+    names = [("C++ model", "c-model"), ("C# model", "c-model-2"), ("Ünïcödé", "unicode"), ("Unicode", "unicode-2"),
+             (long + " - 2024", slugify(long)), (long + " - 2025", slugify(long)[:58].rstrip("-") + "-2")]
+    for n, (name, _) in enumerate(names):
+        answer = await slack.command(f"project create {name}", channel=f"C0SLUG{n}")
+        assert answer.json["text"].startswith("Created"), (name, answer.json["text"])
+    async with runtime.db.read() as session:
+        stored = {p.name: p.slug for p in await projects.active_for_team(session, "T0CRISP")}
+    assert stored == dict(names)
+    for same in ("c# MODEL", "Ｃ# model", "C#  model"):
+        answer = await slack.command(f"project create {same}", channel="C0AGAIN")
+        assert "already exists" in answer.json["text"], same
 
 
 async def test_bad_names_get_a_clear_answer_and_change_nothing(runtime, slack):

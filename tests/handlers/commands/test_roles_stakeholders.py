@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 
 from sqlalchemy import select
 
 from bot.views.ids import BlockId, CallbackId, InputId
 from storage.queries import audit, projects
+from storage.queries import team as team_rows
 from storage.tables import OutboxMessage, Stakeholder
 from tests.handlers.conftest import table_counts
 from tests.slack_text import assert_nothing_live, parsed_fields
@@ -131,3 +134,50 @@ async def test_goal_without_text_opens_the_form_prefilled_and_saving_it_stores_b
     # Emptying a field clears it.
     await slack.submit(view, values(typed, ""), user="U0ALICE")
     assert (await project_of(runtime)).success_metric is None
+
+
+async def test_copies_of_one_metric_sent_at_once_change_and_announce_it_once(runtime, slack, standin, drain):
+    await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")
+    await drain()
+    posted = len(standin.calls_to("chat.postMessage"))
+    answers = await asyncio.gather(*(slack.command("project metric Churn below 4%", user="U0ALICE")
+                                     for _ in range(6)))
+    texts = sorted(a.json["text"] for a in answers)
+    assert texts == ["Saved the success metric; announced in the channel."] + [
+        "The success metric already reads exactly that; nothing changed."] * 5
+    await drain()
+    assert len(standin.calls_to("chat.postMessage")) == posted + 1
+    project = await project_of(runtime)
+    async with runtime.db.read() as session:
+        entries = await audit.for_project(session, project.id)
+    assert [e.detail for e in entries if e.action == "project.objective"] == [{"success_metric": "Churn below 4%"}]
+
+
+async def test_crisp_itself_and_slackbot_hold_no_role_and_are_no_stakeholders(runtime, slack, standin):
+    await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")
+    before = await table_counts(runtime.db)
+    crisp = standin.identity.bot_user_id
+    for text in (f"role add <@{crisp}|crisp> sponsor", "role add <@USLACKBOT> qa", f"stakeholder add <@{crisp}>"):
+        answer = await slack.command(text, user="U0ALICE")
+        assert answer.json["text"] == "That is a bot, not a person: name someone from the team.", text
+    assert await table_counts(runtime.db) == before
+
+
+async def test_the_last_lead_cannot_be_removed_except_by_an_admin(runtime, slack):
+    await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")  # Alice: product owner
+    await slack.command("role add <@U0BOB> product-manager", user="U0ALICE")
+    # The two leads remove each other at the same moment: one of them stays.
+    first, second = await asyncio.gather(slack.command("role remove <@U0BOB> product-manager", user="U0ALICE"),
+                                         slack.command("role remove <@U0ALICE> product-owner", user="U0BOB"))
+    answers = sorted([first.json["text"], second.json["text"]])
+    assert any("last product owner or manager" in text for text in answers), answers
+    async with runtime.db.read() as session:
+        project = await projects.active_in_channel(session, "T0CRISP", "C0CHURN")
+        leads = [pair for pair in await team_rows.current_holders(session, project.id)
+                 if pair[0] in ("product-owner", "product-manager")]
+    assert len(leads) == 1
+    [(role, holder)] = leads
+    alone = await slack.command(f"role remove <@{holder}> {role}", user=holder)
+    assert "last product owner or manager" in alone.json["text"]
+    by_admin = await slack.command(f"role remove <@{holder}> {role}", user="U0ADMIN")
+    assert "last product owner" not in by_admin.json["text"]

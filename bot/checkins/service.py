@@ -1,0 +1,190 @@
+"""A check-in run: opened (each role holder asked by DM, in the transaction that made the run), reminded
+once halfway through its window, closed with a summary in the project channel. Every message has a key
+per run (and person), so however many processes sweep, each is queued once; the outbox delivers them
+when Slack is reachable, so an outage delays them and never drops or doubles one."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import UserError
+from bot.permissions import Action, Caller
+from bot.services import Services
+from bot.text import clean_text
+from bot.views import checkins as views
+from storage.queries import audit, team
+from storage.queries import schedules as rows
+from storage.tables import CheckinAnswer, Project, ScheduleRun
+
+log = logging.getLogger("crisp.checkins")
+
+WINDOW = timedelta(hours=4)
+BATCH = 100
+
+
+def ask_key(run_id: int, user_id: str) -> str:
+    return f"checkin:{run_id}:ask:{user_id}"
+
+
+async def members(services: Services, session: AsyncSession, project_id: int) -> list[str]:
+    """Everyone holding a role now, once each, in the order they joined."""
+    bot_id = services.bot_user_id()
+    return [u for u in dict.fromkeys(u for _, u in await team.current_holders(session, project_id))
+            if u not in ("USLACKBOT", bot_id)]
+
+
+async def open_run(services: Services, session: AsyncSession, project: Project, run: ScheduleRun,
+                   now: datetime) -> int:
+    """Ask every member by DM; the run's window starts now. Returns how many were asked."""
+    asked = await members(services, session, project.id)
+    run.asked, run.remind_at, run.closes_at = asked, now + WINDOW / 2, now + WINDOW
+    await session.flush()
+    for user_id in asked:
+        await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),
+                                   key=ask_key(run.id, user_id))
+    await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=run.started_by,
+                       action="checkin.opened", now=now, run=run.id, asked=len(asked))
+    return len(asked)
+
+
+async def start_now(services: Services, caller: Caller, project: Project, request_key: str | None) -> ScheduleRun:
+    """`checkin now`: a window opens at once (unless one is open already)."""
+    caller.require(Action.MANAGE_SCHEDULES)
+    now = services.clock.now()
+    key = f"cmd:{request_key}" if request_key else None
+    try:
+        async with services.db.transaction() as session:
+            if key is not None and (earlier := await rows.run_by_request(session, project.id, key)) is not None:
+                return earlier  # Slack's retry of the same request
+            current = await rows.open_checkin(session, project.id)
+            if current is not None:
+                raise UserError(views.already_open(current))
+            run = await rows.add_run(session, ScheduleRun(
+                team_id=project.team_id, project_id=project.id, kind="checkin", slot=now, request_key=key,
+                started_by=caller.user_id, opened_at=now))
+            await open_run(services, session, project, run, now)
+            return run
+    except IntegrityError:
+        raise UserError("That check-in was started a moment ago; nothing new was started.") from None
+
+
+async def remind_due(services: Services) -> int:
+    """One reminder per run to whoever has not answered, halfway through the window."""
+    now = services.clock.now()
+    reminded = 0
+    async with services.db.transaction() as session:
+        for run in await rows.claim_reminders_due(session, now=now, limit=BATCH):
+            await rows.mark(session, run.id, reminded_at=now)
+            if run.closes_at is not None and run.closes_at <= now:
+                continue  # found only after the window closed (the bot was down): the summary comes instead
+            project = await rows.project_of(session, run.project_id)
+            answered = {a.user_id for a in await rows.answers(session, run.id)}
+            for user_id in run.asked:
+                if user_id in answered:
+                    continue
+                if await services.outbox.post(session, run.team_id, user_id, views.reminder(project, run),
+                                              key=f"checkin:{run.id}:remind:{user_id}"):
+                    reminded += 1
+    return reminded
+
+
+async def close_due(services: Services) -> int:
+    """The summary of each run whose window has closed, in its project's channel."""
+    now = services.clock.now()
+    closed = 0
+    async with services.db.transaction() as session:
+        for run in await rows.claim_closings_due(session, now=now, limit=BATCH):
+            await rows.mark(session, run.id, closed_at=now)
+            run.closed_at = now
+            project = await rows.project_of(session, run.project_id)
+            if project is None or project.archived_at is not None:
+                continue
+            answers = await rows.answers(session, run.id)
+            await services.outbox.post(session, run.team_id, project.channel_id,
+                                       views.summary(project, run, answers), key=f"checkin:{run.id}:summary")
+            await audit.record(session, team_id=run.team_id, project_id=project.id, actor_id="crisp",
+                               action="checkin.closed", now=now, run=run.id, answered=len(answers),
+                               asked=len(run.asked))
+            closed += 1
+    return closed
+
+
+@dataclass(frozen=True)
+class FormContext:
+    project: Project
+    run: ScheduleRun
+    answer: CheckinAnswer | None
+
+
+def _may_answer(run: ScheduleRun, user_id: str, roles: frozenset[str]) -> bool:
+    return user_id in run.asked or bool(roles)
+
+
+async def form_context(services: Services, session: AsyncSession, user_id: str, run_id: int | None) -> FormContext:
+    """What the form shows; UserError when this person may not answer this run (now)."""
+    run = await rows.get_run(session, run_id) if run_id is not None else None
+    if run is None or run.kind != "checkin":
+        raise UserError("That button is not one of Crisp's; nothing changed.")
+    project = await rows.project_of(session, run.project_id)
+    if project is None or project.archived_at is not None:
+        raise UserError("That project is archived; it takes no more check-ins.")
+    if run.closed_at is not None or (run.closes_at is not None and run.closes_at <= services.clock.now()):
+        raise UserError(views.run_closed(run.closed_at or run.closes_at))
+    if not _may_answer(run, user_id, await team.roles_of(session, project.id, user_id)):
+        raise UserError("Only the project's team (anyone holding a role) answers its check-ins.")
+    return FormContext(project, run, await rows.answer_of(session, run.id, user_id))
+
+
+class FormErrors(UserError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def answer_values(values: dict[str, Any]) -> dict[str, str]:
+    """The form's fields, cleaned; FormErrors naming each bad one."""
+    cleaned = {field: clean_text(values.get(field) if isinstance(values.get(field), str) else "").strip()
+               for field in ("progress", "blockers", "help")}
+    errors = {field: f"Keep it to {views.ANSWER_LIMIT:,} characters." for field, text in cleaned.items()
+              if len(text) > views.ANSWER_LIMIT}
+    if not cleaned["progress"]:
+        errors["progress"] = "Say in a line what moved since last time."
+    confidence = values.get("confidence")
+    if confidence not in views.CONFIDENCE_VALUES:
+        errors["confidence"] = "Choose one: on track, at risk or off track."
+    if errors:
+        raise FormErrors(errors)
+    return {**cleaned, "confidence": confidence}
+
+
+async def save_answer(services: Services, *, team_id: str, user_id: str, run_id: int | None,
+                      values: dict[str, Any]) -> None:
+    """Store (or replace) the person's answer while the window is open, and turn their DM into a thank-you."""
+    fields = answer_values(values)
+    now = services.clock.now()
+    async with services.db.transaction() as session:
+        context = await form_context(services, session, user_id, run_id)
+        if context.run.team_id != team_id:
+            raise UserError("That button is not one of Crisp's; nothing changed.")
+        row = context.answer
+        if row is None:
+            row = CheckinAnswer(run_id=context.run.id, project_id=context.project.id, user_id=user_id,
+                                answered_at=now, updated_at=now, progress=fields["progress"],
+                                blockers=fields["blockers"], confidence=fields["confidence"],
+                                help_needed=fields["help"])
+            session.add(row)
+        else:
+            row.progress, row.blockers, row.help_needed = fields["progress"], fields["blockers"], fields["help"]
+            row.confidence, row.updated_at = fields["confidence"], now
+        await session.flush()
+        await audit.record(session, team_id=team_id, project_id=context.project.id, actor_id=user_id,
+                           action="checkin.answered", now=now, run=context.run.id, edited=context.answer is not None)
+        if user_id in context.run.asked:
+            await services.outbox.update(session, team_id, ask_key(context.run.id, user_id),
+                                         views.prompt(context.project, context.run, answered=True))

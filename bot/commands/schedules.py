@@ -1,0 +1,71 @@
+"""`checkin every|now|off`, `digest every|now|off`: parse, call the schedule, check-in or digest service,
+render."""
+
+from __future__ import annotations
+
+from bot.checkins import service as checkins
+from bot.commands.registry import Command, Invocation, Reply
+from bot.digests import service as digests
+from bot.permissions import Action
+from bot.schedules import parsing, service
+from bot.views import checkins as checkin_views
+from bot.views import digests as digest_views
+from bot.views import schedules as views
+
+USAGE = "{kind} every DAYS at HH:MM [TZ]"
+
+
+async def _every(invocation: Invocation, kind: str) -> Reply:
+    spec = parsing.parse_schedule(invocation.args, default_tz=invocation.services.settings.default_timezone,
+                                  usage=USAGE.format(kind=kind))
+    outcome = await service.set_schedule(invocation.services, invocation.caller, invocation.project, kind, spec)
+    return Reply(views.schedule_reply(kind, outcome.spec, outcome.next_at))
+
+
+async def _off(invocation: Invocation, kind: str) -> Reply:
+    was_on = await service.turn_off(invocation.services, invocation.caller, invocation.project, kind)
+    return Reply(views.off_reply(kind, was_on, invocation.services.settings.slash_command))
+
+
+async def checkin_every(invocation: Invocation) -> Reply:
+    return await _every(invocation, "checkin")
+
+
+async def checkin_off(invocation: Invocation) -> Reply:
+    return await _off(invocation, "checkin")
+
+
+async def checkin_now(invocation: Invocation) -> Reply:
+    run = await checkins.start_now(invocation.services, invocation.caller, invocation.project,
+                                   invocation.request_key)
+    return Reply(checkin_views.started_reply(invocation.project, run))
+
+
+async def digest_now(invocation: Invocation) -> Reply:
+    sent = await digests.send_now(invocation.services, invocation.caller, invocation.project,
+                                  invocation.request_key)
+    return Reply(digest_views.sent_reply(sent))
+
+
+async def digest_every(invocation: Invocation) -> Reply:
+    return await _every(invocation, "digest")
+
+
+async def digest_off(invocation: Invocation) -> Reply:
+    return await _off(invocation, "digest")
+
+
+COMMANDS = [
+    Command(("checkin", "every"), "ask the team for a check-in on those days (DAYS: weekdays, daily, mon,wed,fri)",
+            checkin_every, args="DAYS at HH:MM [TZ]", action=Action.MANAGE_SCHEDULES, needs_project=True),
+    Command(("checkin", "now"), "ask the team for a check-in right away (open for 4 hours)", checkin_now,
+            action=Action.MANAGE_SCHEDULES, needs_project=True),
+    Command(("checkin", "off"), "stop scheduled check-ins", checkin_off, action=Action.MANAGE_SCHEDULES,
+            needs_project=True),
+    Command(("digest", "every"), "send stakeholders a digest on those days", digest_every,
+            args="DAYS at HH:MM [TZ]", action=Action.MANAGE_SCHEDULES, needs_project=True),
+    Command(("digest", "now"), "send each stakeholder the digest right away", digest_now,
+            action=Action.MANAGE_SCHEDULES, needs_project=True),
+    Command(("digest", "off"), "stop scheduled digests", digest_off, action=Action.MANAGE_SCHEDULES,
+            needs_project=True),
+]

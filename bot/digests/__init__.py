@@ -1,0 +1,1 @@
+"""Stakeholder digests: the project's real state, by DM to each stakeholder and sponsor."""

@@ -1,0 +1,111 @@
+"""The stakeholder digest DM: phase and time in it, moves and iterations since the last digest, the latest
+check-in's confidence and blockers, open alert groups. Long lists end in "and N more", so the message
+stays within Slack's limits whatever the project holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.crisp_dm import Phase
+from bot.digests.content import Digest
+from bot.views.blocks import context, header, message, section
+from bot.views.checkins import person_lines, shorten, spread
+from bot.views.mrkdwn import code, escape, slack_date, user
+from bot.views.phase_time import day_in_phase
+
+MOVES_SHOWN = 10
+ALERTS_SHOWN = 5
+BLOCKERS_SHOWN = 8
+
+
+def _phase_line(digest: Digest) -> str:
+    project = digest.project
+    phase = Phase(project.phase)
+    day = day_in_phase(project.phase_since, digest.now)
+    return f"*{phase.title}* (phase {phase.number} of 6) · day {day} · iteration {project.iteration}"
+
+
+def _move_line(move) -> str:
+    arrow = ":leftwards_arrow_with_hook:" if move.backward else ":arrow_right:"
+    line = (f"{arrow} {Phase(move.from_phase).title} → *{Phase(move.to_phase).title}* by {user(move.actor_id)}, "
+            f"{slack_date(move.created_at)}")
+    if move.note:
+        line += f": {escape(shorten(move.note, 300))}"
+    return line
+
+
+def _moves_section(digest: Digest) -> str:
+    if not digest.moves:
+        return "*Phase moves:* none since the last digest."
+    moves = list(digest.moves)[-MOVES_SHOWN:]
+    lines = [_move_line(move) for move in moves]
+    if len(digest.moves) > MOVES_SHOWN:
+        lines.insert(0, f"_{len(digest.moves) - MOVES_SHOWN} earlier moves not shown_")
+    back = digest.iterations_since
+    title = f"*Phase moves* ({len(digest.moves)}" + (f", {back} back: new iteration{'s' if back != 1 else ''}"
+                                                      if back else "") + ")"
+    return title + "\n" + "\n".join(lines)
+
+
+def _checkin_section(digest: Digest) -> str:
+    run = digest.checkin
+    if run is None:
+        return "*Check-ins:* none yet."
+    answers = digest.answers
+    head = (f"*Latest check-in* ({slack_date(run.opened_at)}): {len(answers)} of {len(run.asked)} answered · "
+            f"{spread(answers)}")
+    blockers = [(a.user_id, a.blockers) for a in answers if a.blockers.strip()]
+    body = ("*Blockers*\n" + person_lines(blockers, BLOCKERS_SHOWN)) if blockers else "No blockers reported."
+    helps = [(a.user_id, a.help_needed) for a in answers if a.help_needed.strip()]
+    if helps:
+        body += "\n*Help asked of stakeholders*\n" + person_lines(helps, BLOCKERS_SHOWN)
+    return head + "\n" + body
+
+
+def _alerts_section(digest: Digest) -> str:
+    total = digest.open_total
+    if total == 0:
+        return "*Open alerts:* none."
+    lines = [f"• {escape(shorten(g.title, 300))} ({escape(shorten(g.severity, 32))})" for g in digest.open_groups]
+    if total > len(digest.open_groups):
+        lines.append(f"_and {total - len(digest.open_groups)} more_")
+    return f"*Open alerts:* {total} group{'s' if total != 1 else ''}\n" + "\n".join(lines)
+
+
+def _latest_blocker(digest: Digest) -> str | None:
+    for answer in sorted(digest.answers, key=lambda a: a.updated_at, reverse=True):
+        if answer.blockers.strip():
+            return escape(shorten(answer.blockers, 300))
+    return None
+
+
+def digest(digest: Digest, slash: str) -> dict[str, Any]:
+    project = digest.project
+    phase = Phase(project.phase)
+    day = day_in_phase(project.phase_since, digest.now)
+    name = escape(project.name)
+    if digest.nothing_new:
+        line = (f":zzz: Nothing new on *{name}* since {slack_date(digest.since)}: still in {phase.title}, "
+                f"day {day}, iteration {project.iteration}.")
+        return message(line, [section(line)])
+    gist = f"{name} digest: {phase.title}, day {day}, iteration {project.iteration}"
+    gist += f"; {digest.open_total} open alert group{'s' if digest.open_total != 1 else ''}"
+    blocker = _latest_blocker(digest)
+    if blocker:
+        gist += f"; latest blocker: {blocker}"
+    since = "since it started" if digest.first else f"since the last digest ({slack_date(digest.since)})"
+    blocks = [
+        header(f"Digest: {project.name}"),
+        section(_phase_line(digest)),
+        section(_moves_section(digest)),
+        section(_checkin_section(digest)),
+        section(_alerts_section(digest)),
+        context(f"What changed {since}. You get this as a stakeholder of *{name}*; "
+                f"{code(f'{slash} status')} in the project channel has the full card."),
+    ]
+    return message(gist, blocks)
+
+
+def sent_reply(count: int) -> dict[str, Any]:
+    line = f":incoming_envelope: Digest sent to {count} stakeholder{'s' if count != 1 else ''} by DM."
+    return message(line, [section(line)])

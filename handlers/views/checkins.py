@@ -1,0 +1,51 @@
+"""The check-in form: stored while the window is open; field errors go back in the ack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.checkins import service as checkins
+from bot.errors import UserError
+from bot.services import Services
+from bot.views import checkins as views
+from bot.views.ids import BlockId, CallbackId, InputId
+from bot.views.mrkdwn import to_plain
+from handlers import carried
+
+FIELDS = {"progress": (BlockId.CHECKIN_PROGRESS, InputId.CHECKIN_PROGRESS),
+          "blockers": (BlockId.CHECKIN_BLOCKERS, InputId.CHECKIN_BLOCKERS),
+          "help": (BlockId.CHECKIN_HELP, InputId.CHECKIN_HELP)}
+
+
+def _values(view: dict[str, Any]) -> dict[str, Any]:
+    state = (view.get("state") or {}).get("values") or {}
+
+    def element(block: str, action: str) -> dict[str, Any]:
+        found = (state.get(block) or {}).get(action) if isinstance(state.get(block), dict) else None
+        return found if isinstance(found, dict) else {}
+
+    values: dict[str, Any] = {field: element(*ids).get("value") for field, ids in FIELDS.items()}
+    selected = element(BlockId.CHECKIN_CONFIDENCE, InputId.CHECKIN_CONFIDENCE).get("selected_option")
+    values["confidence"] = selected.get("value") if isinstance(selected, dict) else None
+    return values
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    async def answer(ack, body, view) -> None:
+        user_id = (body.get("user") or {}).get("id") or ""
+        team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+        run_id = carried.row_id(carried.small_json(view.get("private_metadata")).get("r"))
+        try:
+            await checkins.save_answer(services, team_id=team_id, user_id=user_id, run_id=run_id,
+                                       values=_values(view))
+        except checkins.FormErrors as exc:
+            await ack(response_action="errors", errors=views.field_errors(exc.errors))
+            return
+        except UserError as exc:
+            await ack(response_action="errors", errors=views.field_errors({"progress": to_plain(exc.message)}))
+            return
+        await ack()
+
+    app.view(CallbackId.CHECKIN_ANSWER)(answer)

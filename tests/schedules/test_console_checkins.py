@@ -1,0 +1,31 @@
+"""Check-ins and digests work in console mode: the DM's button opens the form, the answer is stored."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.tables import CheckinAnswer
+from tests.console.test_console_session import button_number, console  # noqa: F401 (the fixture)
+
+
+async def test_a_check_in_and_a_digest_in_the_console(console):  # noqa: F811
+    await console.type("/crisp project create Churn Radar")
+    await console.type("/crisp role add @alice Data Scientist", "/crisp stakeholder add @bob")
+    scheduled = await console.type("/crisp checkin every weekdays at 09:00 Europe/Berlin")
+    assert "Check-ins every weekday at 09:00 (Europe/Berlin)" in scheduled
+    started = await console.type("/crisp checkin now")
+    assert "Check-in started: 1 person asked by DM" in started
+    assert "Check-in time for" in started  # the DM to @alice, shown as it is sent
+    form = await console.type(":as @alice", f":press {button_number(started, 'Answer the check-in')}")
+    assert "| Check-in |" in form and "Blockers" in form
+    done = await console.type(":set 1 Features audited", ":set 2 Waiting on <!here> billing", ":set 3 2",
+                              ":submit")
+    assert "Thanks: your check-in" in done
+    async with console.runtime.db.read() as session:
+        [answer] = (await session.execute(select(CheckinAnswer))).scalars().all()
+    assert (answer.progress, answer.blockers, answer.confidence) == ("Features audited",
+                                                                    "Waiting on <!here> billing", "at-risk")
+    sent = await console.type(":as @you", "/crisp digest now")
+    assert "Digest sent to 1 stakeholder" in sent and "Digest: Churn Radar" in sent and "Waiting on" in sent
+    status = await console.type("/crisp status")
+    assert "Next check-in:" in status
