@@ -70,6 +70,18 @@ async def test_a_posted_sample_arrives_in_general_and_its_buttons_work(console):
     assert "Resolved after 1 h 31 min" in out
 
 
+async def test_a_storm_shows_as_one_summary_with_its_list_in_the_thread(console):
+    start = len(console.lines)
+    bodies = [{"title": f"Storm alert {n}", "status": "firing", "severity": "critical" if n % 2 else "warning"}
+              for n in range(8)]
+    assert await post_alert(console, "generic", bodies) == 202
+    out = await settled(console, start)
+    assert "3 alert groups firing in #general" in out
+    assert "Alert groups 1–3 of this storm" in out
+    for n in range(8):
+        assert f"Storm alert {n}" in out
+
+
 async def test_start_an_iteration_from_a_drift_alert_in_the_console(console):
     await console.type(":in #fraud", "/crisp project create Fraud Scorer", "/crisp alerts route model=fraud-scorer")
     confirm = await console.type("/crisp phase set deployment shipped")
@@ -86,15 +98,3 @@ async def test_start_an_iteration_from_a_drift_alert_in_the_console(console):
     assert "started iteration 2 of Fraud Scorer from this alert" in done
     history = await console.type("/crisp phase history")
     assert "Drift alert: FeatureDriftDetected" in history
-
-
-async def test_a_storm_shows_as_one_summary_with_its_list_in_the_thread(console):
-    start = len(console.lines)
-    bodies = [{"title": f"Storm alert {n}", "status": "firing", "severity": "critical" if n % 2 else "warning"}
-              for n in range(8)]
-    assert await post_alert(console, "generic", bodies) == 202
-    out = await settled(console, start)
-    assert "3 alert groups firing in #general" in out
-    assert "Alert groups 1–3 of this storm" in out
-    for n in range(8):
-        assert f"Storm alert {n}" in out

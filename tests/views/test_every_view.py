@@ -105,6 +105,22 @@ def alert(status: str = "firing") -> Alert:
                  starts_at=NOW - timedelta(hours=2), digest="d", first_seen_at=NOW, last_seen_at=NOW)
 
 
+# Storm lines clip titles (25 to a reply), so their hostile title is one that need not be shown whole.
+CLIPPED_HOSTILE = HOSTILE.replace("Zed", "Storm")
+
+
+def storm_groups() -> list[AlertGroup]:
+    return [alert_group(title=CLIPPED_HOSTILE, storm_id=1, storm_slot=0),
+            alert_group("resolved", title=CLIPPED_HOSTILE * 2, storm_id=1, storm_slot=1),
+            alert_group(title=CLIPPED_HOSTILE, severity=CLIPPED_HOSTILE[:32], storm_id=1, storm_slot=2,
+                        message_key="alert:7")]
+
+
+def alert_storm() -> AlertStorm:
+    return AlertStorm(id=1, team_id="T0CRISP", channel_id="C0TRUSTED", message_key="alertstorm:1",
+                      started_at=NOW - timedelta(minutes=5), last_added_at=NOW, size=3, pages_posted=1)
+
+
 SPEC = Spec(WEEKDAYS, datetime(2026, 1, 1, 9, 0).time(), "Europe/Berlin")
 
 
@@ -127,22 +143,6 @@ def digest_of(**changes) -> Digest:
                   moves=transitions()[1:], checkin=run(closed_at=NOW), answers=answers(),
                   open_groups=[alert_group(), alert_group(severity=HOSTILE)], open_total=200)
     return Digest(**{**values, **changes})
-
-
-# Storm lines clip titles (25 to a reply), so their hostile title is one that need not be shown whole.
-CLIPPED_HOSTILE = HOSTILE.replace("Zed", "Storm")
-
-
-def storm_groups() -> list[AlertGroup]:
-    return [alert_group(title=CLIPPED_HOSTILE, storm_id=1, storm_slot=0),
-            alert_group("resolved", title=CLIPPED_HOSTILE * 2, storm_id=1, storm_slot=1),
-            alert_group(title=CLIPPED_HOSTILE, severity=CLIPPED_HOSTILE[:32], storm_id=1, storm_slot=2,
-                        message_key="alert:7")]
-
-
-def alert_storm() -> AlertStorm:
-    return AlertStorm(id=1, team_id="T0CRISP", channel_id="C0TRUSTED", message_key="alertstorm:1",
-                      started_at=NOW - timedelta(minutes=5), last_added_at=NOW, size=3, pages_posted=1)
 
 
 # builder -> call with hostile input. `mrkdwn`: the result is (or holds) text Slack parses.
