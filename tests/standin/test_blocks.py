@@ -41,6 +41,17 @@ async def test_section_text_of_3001_chars_is_refused(client: AsyncWebClient) -> 
     assert (await client.chat_postMessage(channel="C0BLOCKS", text="t", blocks=[section("x" * 3000)]))["ok"]
 
 
+async def test_blocks_inside_attachments_are_checked_like_the_messages_own(client: AsyncWebClient) -> None:
+    with pytest.raises(SlackApiError) as err:
+        await client.chat_postMessage(channel="C0BLOCKS", text="t",
+                                      attachments=[{"color": "#e01e5a", "blocks": [section("x" * 3001)]}])
+    assert err.value.response.data["response_metadata"]["messages"] == [
+        "[ERROR] must be less than 3001 characters [json-pointer:/attachments/0/blocks/0/text/text]"]
+    ok = await client.chat_postMessage(channel="C0BLOCKS", text="t",
+                                       attachments=[{"color": "#e01e5a", "blocks": [section("x" * 3000)]}])
+    assert ok["ok"]
+
+
 async def test_header_of_151_chars_is_refused(client: AsyncWebClient) -> None:
     header = {"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}
     assert await _rejection(client, [section("intro"), header]) == (

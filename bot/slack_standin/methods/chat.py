@@ -34,6 +34,13 @@ def read_content(args: dict[str, Any], *, require: bool = True) -> dict[str, Any
         raise SlackError("msg_too_long", [str(p) for p in problems])
     if problems := block_kit.check_message_blocks(fields.get("blocks", [])):
         raise SlackError("invalid_blocks", [str(p) for p in problems])
+    for index, attachment in enumerate(fields.get("attachments", [])):
+        # Blocks inside an attachment (a coloured bar beside them) follow the same rules as the message's.
+        if not isinstance(attachment, dict):
+            raise SlackError("invalid_attachments")
+        if "blocks" in attachment and (problems := block_kit.check_message_blocks(
+                attachment["blocks"], pointer=f"/attachments/{index}/blocks")):
+            raise SlackError("invalid_blocks", [str(p) for p in problems])
     if args.get("metadata") not in (None, ""):
         fields["metadata"] = _metadata(args["metadata"])
     return fields
