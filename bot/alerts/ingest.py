@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,10 +37,19 @@ def alert_digest(alert: NormalisedAlert) -> str:
                   alert.ends_at if alert.status == RESOLVED else None)[:64]
 
 
+FUTURE_START_TOLERANCE = timedelta(minutes=5)
+
+
 async def ingest(services: Services, groups: list[NormalisedGroup]) -> Stored:
     """Everything in `groups` is stored, or nothing is (the transaction fails as a whole)."""
     stored = Stored()
     now = services.clock.now()
+    for group in groups:
+        for alert in group.alerts:
+            # A start the sender dates in the future (a wrong clock, year 9999) is taken as now: otherwise
+            # the group would read "0 s old" and sort first forever.
+            if alert.starts_at is not None and alert.starts_at > now + FUTURE_START_TOLERANCE:
+                alert.starts_at = now
     async with services.db.transaction() as session:
         routes = await alert_rows.all_routes(session)
         # Every body locks its groups in one order (PostgreSQL): two bodies naming the same groups in

@@ -6,6 +6,10 @@ from __future__ import annotations
 import asyncio
 import random
 
+from sqlalchemy import select
+
+from storage.tables import AlertGroup
+
 from tests.alerts.conftest import sample
 from tests.handlers.conftest import log_records, table_counts  # noqa: F401  (fixture)
 
@@ -48,3 +52,12 @@ async def test_numbers_and_urls_at_the_edge_give_the_same_answer_on_every_databa
     long_url = await alerts.post("alertmanager", {**body, "externalURL": "https://am.example/" + "a" * 900})
     assert long_url.status == 202, long_url.text
     assert log_records.errors == []
+
+
+async def test_a_start_dated_in_the_future_counts_from_when_it_arrived(runtime, alerts, clock):
+    answer = await alerts.post("generic", {"title": "Clock skew", "status": "firing", "severity": "critical",
+                                           "starts_at": "9999-01-01T00:00:00Z"})
+    assert answer.status == 202, answer.text
+    async with runtime.db.read() as session:
+        [group] = (await session.execute(select(AlertGroup))).scalars().all()
+    assert group.started_at == clock.now()
