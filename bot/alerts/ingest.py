@@ -37,7 +37,9 @@ def alert_digest(alert: NormalisedAlert) -> str:
                   alert.ends_at if alert.status == RESOLVED else None)[:64]
 
 
-FUTURE_START_TOLERANCE = timedelta(minutes=5)
+# Clocks disagree, sometimes by months (a sender's test fixtures, a host's wrong date); only a start
+# beyond any such disagreement (year 9999) is taken as a mistake.
+FUTURE_START_TOLERANCE = timedelta(days=366)
 
 
 async def ingest(services: Services, groups: list[NormalisedGroup]) -> Stored:
@@ -46,8 +48,8 @@ async def ingest(services: Services, groups: list[NormalisedGroup]) -> Stored:
     now = services.clock.now()
     for group in groups:
         for alert in group.alerts:
-            # A start the sender dates in the future (a wrong clock, year 9999) is taken as now: otherwise
-            # the group would read "0 s old" and sort first forever.
+            # A start dated absurdly far ahead (year 9999) is taken as now: otherwise the group would
+            # read "0 s old" and sort first for ever.
             if alert.starts_at is not None and alert.starts_at > now + FUTURE_START_TOLERANCE:
                 alert.starts_at = now
     async with services.db.transaction() as session:

@@ -17,7 +17,9 @@ from bot.alerts.relay import mentions_for
 from bot.crisp_dm import Role
 from bot.services import Services
 from bot.views import alert_ops as views
+from bot.views import alert_storms as storm_views
 from storage.queries import alert_ops, audit, team
+from storage.queries import alert_storms as storm_rows
 from storage.tables import AlertGroup
 
 log = logging.getLogger("crisp.alerts")
@@ -72,7 +74,41 @@ async def renotify_sweep(services: Services) -> str:
                     continue
                 if await _escalate(services, session, group, up_for, now):
                     escalated += 1
-    return f"groups={len(groups)} renotified={renotified} escalated={escalated}"
+            storms = await _storms(services, session, now, after)
+    return f"groups={len(groups)} renotified={renotified} escalated={escalated} storms={storms}"
+
+
+async def _storms(services: Services, session, now: datetime, after: timedelta) -> int:
+    """Critical groups a storm summary lists (they have no message, hence no thread, of their own): one
+    reminder per storm in its thread, then one escalation, each naming them all."""
+    groups = await alert_ops.claim_unacknowledged(session, now=now, after=after, lookback=LOOKBACK, limit=BATCH,
+                                                  rolled_up=True)
+    by_storm: dict[int, list[AlertGroup]] = {}
+    for group in groups:
+        by_storm.setdefault(group.storm_id, []).append(group)
+    for storm_id, waiting in sorted(by_storm.items()):
+        storm = await storm_rows.get_storm(session, storm_id)
+        up_for = now - min(cycle_start(g) for g in waiting)
+        said = storm_views.duration(up_for)
+        await services.outbox.post(session, storm.team_id, storm.channel_id, storm_views.renotify_note(waiting, said),
+                                   key=f"{storm.message_key}:renotify", thread_of=storm.message_key)
+        if up_for < 2 * after:
+            continue
+        targets: list[str] = []
+        for group in waiting:
+            targets += await escalation_targets(session, group)
+        targets = list(dict.fromkeys(targets))
+        key = f"{storm.message_key}:escalate"
+        if await services.outbox.post(session, storm.team_id, storm.channel_id,
+                                      storm_views.escalation_note(waiting, said, targets), key=key,
+                                      thread_of=storm.message_key) is None:
+            continue  # escalated before
+        for user_id in targets:
+            await services.outbox.post(session, storm.team_id, user_id, storm_views.escalation_dm(storm, waiting, said),
+                                       key=f"{key}:dm:{user_id}")
+        await audit.record(session, team_id=storm.team_id, project_id=None, actor_id="crisp",
+                           action="alert.storm_escalated", now=now, storm=storm_id, to=targets)
+    return len(by_storm)
 
 
 async def _escalate(services: Services, session, group: AlertGroup, up_for: timedelta, now: datetime) -> bool:

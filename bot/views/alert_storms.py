@@ -4,13 +4,15 @@ each page edited in place too. Titles come from senders: escaped once, here."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.views.alerts import COLORS, FIRING, RESOLVED, SEVERITY_EMOJI, duration
-from bot.views.blocks import context, message, section
+from bot.views.blocks import actions, button, context, message, section
+from bot.views.ids import ActionId
 from bot.views.mrkdwn import channel, clip, code, escape, slack_date, user, without_marks
 from storage.tables import AlertGroup, AlertStorm
 
@@ -78,6 +80,10 @@ def summary(storm: AlertStorm, groups: Sequence[AlertGroup], now: datetime, *,
     blocks.append(context(f"More new alert groups arrived than this channel should get messages for, so they "
                           f"are rolled up here: {_plural(len(groups))} since {slack_date(storm.started_at)}. "
                           f"Every group is listed in the thread, each line kept up to date."))
+    waiting = unacknowledged(groups)
+    if waiting:
+        blocks.append(actions(button(f"Acknowledge all {len(waiting)}", ActionId.ALERT_STORM_ACK,
+                                     value=json.dumps({"s": storm.id}))))
     text = gist
     if mentions and firing:
         text += f"\n{' '.join(user(u) for u in mentions)} — drift or performance alerts among them, for the " \
@@ -97,3 +103,44 @@ def page(storm: AlertStorm, number: int, groups: Sequence[AlertGroup], now: date
     for start in range(0, len(lines), LINES_PER_SECTION):
         blocks.append(section("\n".join(lines[start:start + LINES_PER_SECTION])))
     return message(gist, blocks)
+
+
+def unacknowledged(groups: Sequence[AlertGroup]) -> list[AlertGroup]:
+    """The storm's groups still firing that nobody acknowledged and that have no message of their own
+    (those have their own buttons)."""
+    return [g for g in groups if g.status == FIRING and g.acked_by is None and g.message_key is None]
+
+
+def _titles(groups: Sequence[AlertGroup]) -> str:
+    shown = sorted(groups, key=_rank)[:TOP_SHOWN]
+    lines = "\n".join(f"• *{clip(escape(g.title), TITLE_SHOWN)}* · {code(clip(g.severity, 16))}" for g in shown)
+    more = len(groups) - len(shown)
+    return lines + (f"\n…and {more} more" if more else "")
+
+
+def renotify_note(groups: Sequence[AlertGroup], up_for: str) -> dict[str, Any]:
+    """Critical groups of a storm still unacknowledged: said once in the storm's thread, to the channel."""
+    gist = f":rotating_light: {_plural(len(groups))} of this storm still firing, critical, unacknowledged after {up_for}"
+    body = message(gist, [section(f"*{gist}:*\n{_titles(groups)}"),
+                          context("*Acknowledge all* on the summary above tells the channel someone is on it.")])
+    body["reply_broadcast"] = True
+    return body
+
+
+def escalation_note(groups: Sequence[AlertGroup], up_for: str, targets: Sequence[str]) -> dict[str, Any]:
+    who = " ".join(user(u) for u in targets) if targets else "nobody (no product owner or manager is set)"
+    gist = f":sos: Escalated to {who}: {_plural(len(groups))} of this storm unacknowledged after {up_for}"
+    return message(gist, [section(f"*{gist}*\n{_titles(groups)}")])
+
+
+def escalation_dm(storm: AlertStorm, groups: Sequence[AlertGroup], up_for: str) -> dict[str, Any]:
+    gist = (f":sos: {_plural(len(groups))} firing in {channel(storm.channel_id)} are critical and nobody "
+            f"acknowledged them in {up_for}")
+    return message(gist, [section(f"*{gist}.*\n{_titles(groups)}"),
+                          context("You lead a project they belong to. The storm summary in the channel has an "
+                                  "*Acknowledge all* button.")])
+
+
+def acknowledged_note(user_id: str, count: int) -> dict[str, Any]:
+    text = f":eyes: {user(user_id)} acknowledged {_plural(count)} of this storm."
+    return message(without_marks(text), [section(text)])

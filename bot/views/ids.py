@@ -15,6 +15,7 @@ class ActionId:
     ALERT_UNSILENCE = "crisp.alert.unsilence"
     ALERT_USEFUL = "crisp.alert.useful"
     ALERT_NOISE = "crisp.alert.noise"
+    ALERT_STORM_ACK = "crisp.alert.storm.ack"  # value {"s": storm id}: every open group rolled into it
     ALERT_START_ITERATION = "crisp.alert.iteration"  # opens the form; value {"g": group id}
     CHECKIN_OPEN = "crisp.checkin.open"  # opens the check-in form; value {"r": run id}
 

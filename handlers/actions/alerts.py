@@ -8,12 +8,14 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.alerts import actions as alert_actions
 from bot.alerts import iteration
+from bot.alerts import storm_actions
 from bot.errors import Refused, UserError
 from bot.onboarding import service as onboarding
 from bot.services import Services
 from bot.views import replies
 from bot.team.access import refusal_text
 from bot.views.ids import ActionId
+from handlers import carried
 from handlers.modals import modal_opener
 from storage.queries import alerts as alert_rows
 
@@ -50,6 +52,19 @@ def register(app: AsyncApp, services: Services) -> None:
         if answer and channel_id:
             await onboarding.tell_privately(services, team_id, channel_id, user_id, alert_actions.thanks(answer))
 
+    async def on_storm_ack(ack, body, action) -> None:
+        await ack()
+        channel_id, team_id, user_id = _id_of(body.get("channel")), _id_of(body.get("team")), _id_of(body.get("user"))
+        try:
+            storm_id = carried.row_id(carried.small_json(action.get("value")).get("s"))
+            if storm_id is None:
+                raise UserError("That button is not one Crisp made.")
+            await storm_actions.acknowledge_storm(services, team_id=team_id, user_id=user_id, storm_id=storm_id)
+        except UserError as exc:
+            if channel_id:
+                await onboarding.tell_privately(services, team_id, channel_id, user_id,
+                                                replies.error(exc.message, slash=services.settings.slash_command))
+
     async def on_start_iteration(ack, body, action, client) -> None:
         """Opens the form (the one Slack call allowed on the ack path); a refusal names the project's leads."""
         await ack()
@@ -77,3 +92,4 @@ def register(app: AsyncApp, services: Services) -> None:
     for action_id in ALERT_BUTTONS:
         app.action(action_id)(on_alert_button)
     app.action(ActionId.ALERT_START_ITERATION)(on_start_iteration)
+    app.action(ActionId.ALERT_STORM_ACK)(on_storm_ack)

@@ -22,7 +22,7 @@ def _skip_locked(session: AsyncSession, statement):
 
 
 async def claim_unacknowledged(session: AsyncSession, *, now: datetime, after: timedelta, lookback: timedelta,
-                               limit: int) -> list[AlertGroup]:
+                               limit: int, rolled_up: bool = False) -> list[AlertGroup]:
     """Firing critical groups nobody acknowledged whose message has been up `after` or longer, oldest first.
 
     A group counts from when it started firing or when Crisp first saw it, whichever is later (a group
@@ -34,7 +34,10 @@ async def claim_unacknowledged(session: AsyncSession, *, now: datetime, after: t
     statement = (
         select(AlertGroup)
         .where(AlertGroup.status == "firing", func.lower(AlertGroup.severity).in_(CRITICAL_SEVERITIES),
-               AlertGroup.acked_by.is_(None), AlertGroup.message_key.is_not(None),
+               AlertGroup.acked_by.is_(None),
+               # Groups with a message of their own, or (`rolled_up`) those a storm summary lists instead.
+               and_(AlertGroup.message_key.is_(None), AlertGroup.storm_id.is_not(None)) if rolled_up
+               else AlertGroup.message_key.is_not(None),
                AlertGroup.team_id.is_not(None), AlertGroup.channel_id.is_not(None),
                AlertGroup.started_at <= due, AlertGroup.first_seen_at <= due,
                or_(AlertGroup.started_at >= oldest, AlertGroup.first_seen_at >= oldest),

@@ -250,6 +250,11 @@ BUILDERS = {
                                                         mentions=["U0TRUSTED", "U1|x><!channel>"]),
                                    alert_storms.summary(alert_storm(), storm_groups()[1:2], NOW)],
     alert_storms.page: lambda: alert_storms.page(alert_storm(), 0, storm_groups(), NOW),
+    alert_storms.unacknowledged: lambda: [],  # a filter, no text
+    alert_storms.renotify_note: lambda: alert_storms.renotify_note(storm_groups(), "31 min"),
+    alert_storms.escalation_note: lambda: alert_storms.escalation_note(storm_groups(), "1 h", ["U0TRUSTED"]),
+    alert_storms.escalation_dm: lambda: alert_storms.escalation_dm(alert_storm(), storm_groups(), "1 h"),
+    alert_storms.acknowledged_note: lambda: alert_storms.acknowledged_note("U0TRUSTED", 7),
     alert_views.route_added: lambda: alert_views.route_added("team", HOSTILE_LABEL, project()),
     alert_views.route_removed: lambda: alert_views.route_removed("team", HOSTILE_LABEL),
     alert_views.route_list: lambda: [alert_views.route_list(project(), [("team", HOSTILE_LABEL)], SLASH),
