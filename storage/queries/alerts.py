@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
@@ -101,8 +101,21 @@ async def adopt_workspace(session: AsyncSession, team_id: str) -> int:
     return result.rowcount
 
 
+# Built once: the status card reads a project's open groups on the ack path.
+_PROJECT_FIRING = (AlertGroup.status == "firing", AlertGroup.project_id == bindparam("project_id"))
+_OPEN_OF_PROJECT = (select(AlertGroup).where(*_PROJECT_FIRING)
+                    .order_by(AlertGroup.started_at.desc(), AlertGroup.id.desc()).limit(bindparam("limit")))
+_OPEN_COUNT_OF_PROJECT = select(func.count()).select_from(AlertGroup).where(*_PROJECT_FIRING)
+
+
 async def open_groups(session: AsyncSession, *, project_id: int | None, limit: int) -> tuple[list[AlertGroup], int]:
     """Firing groups of a project (None: of no project), newest first, and how many there are in all."""
+    if project_id is not None:
+        params = {"project_id": project_id, "limit": limit}
+        groups = list((await session.execute(_OPEN_OF_PROJECT, params)).scalars())
+        total = (await session.execute(_OPEN_COUNT_OF_PROJECT, params)).scalar_one() if len(groups) == limit \
+            else len(groups)
+        return groups, total
     where = [AlertGroup.status == "firing",
              AlertGroup.project_id == project_id if project_id is not None else AlertGroup.project_id.is_(None)]
     groups = (await session.execute(

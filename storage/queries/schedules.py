@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
@@ -27,9 +27,13 @@ async def schedule_of(session: AsyncSession, project_id: int, kind: str) -> Sche
     return (await session.execute(statement.execution_options(populate_existing=True))).scalars().first()
 
 
+# Built once: the status card reads it on the ack path.
+_ENABLED_OF_PROJECT = select(Schedule).where(Schedule.project_id == bindparam("project_id"),
+                                             Schedule.enabled.is_(True))
+
+
 async def schedules_of(session: AsyncSession, project_id: int) -> dict[str, Schedule]:
-    rows = (await session.execute(select(Schedule).where(Schedule.project_id == project_id,
-                                                         Schedule.enabled.is_(True)))).scalars()
+    rows = (await session.execute(_ENABLED_OF_PROJECT, {"project_id": project_id})).scalars()
     return {row.kind: row for row in rows}
 
 
