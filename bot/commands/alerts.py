@@ -28,7 +28,7 @@ async def route(invocation: Invocation) -> Reply:
         return Reply(views.route_list(project, [(r.label_key, r.label_value) for r in existing], slash))
     key, value = routes.parse_match(invocation.args, slash)
     await routes.add_route(invocation.services, invocation.caller, project, key, value)
-    return Reply(views.route_added(key, value, project))
+    return Reply(views.route_added_reply(key, value))
 
 
 async def unroute(invocation: Invocation) -> Reply:

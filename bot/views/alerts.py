@@ -254,6 +254,12 @@ def route_added(key: str, value: str, project: Project) -> dict[str, Any]:
     return message(without_marks(text), [section(f":satellite_antenna: {text}")])
 
 
+def route_added_reply(key: str, value: str) -> dict[str, Any]:
+    """The person's own answer: the channel gets `route_added`."""
+    text = f"Routed alerts labelled {code(f'{key}={value}')} here; announced in the channel."
+    return message(without_marks(text), [section(text)])
+
+
 def route_removed(key: str, value: str) -> dict[str, Any]:
     text = f"Alerts labelled {code(f'{key}={value}')} no longer come to this channel."
     return message(without_marks(text), [section(text)])

@@ -57,7 +57,7 @@ async def test_route_list_and_unroute(runtime, slack, standin, drain):
     await make_project(slack, "Churn", "C0CHURN")
     await make_project(slack, "Fraud", "C0FRAUD")
     added = await slack.command('alerts route model="churn &amp; co"', channel="C0CHURN")
-    assert added.json["text"] == "Alerts labelled model=churn &amp; co now come to this channel (Churn)."
+    assert added.json["text"] == "Routed alerts labelled model=churn &amp; co here; announced in the channel."
     await slack.command("alerts route team=ml", channel="C0CHURN")
     again = await slack.command("alerts route team=ml", channel="C0CHURN")
     assert "already come to this channel" in again.json["text"]
@@ -69,7 +69,7 @@ async def test_route_list_and_unroute(runtime, slack, standin, drain):
     assert removed.json["text"] == "Alerts labelled team=ml no longer come to this channel."
     assert await count_rows(runtime, AlertRoute) == 1
     moved = await slack.command("alerts route team=ml", channel="C0FRAUD")
-    assert "now come to this channel (Fraud)" in moved.json["text"]
+    assert moved.json["text"].startswith("Routed alerts labelled team=ml here")
     actions = []
     async with runtime.db.read() as session:
         from sqlalchemy import select

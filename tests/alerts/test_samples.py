@@ -34,7 +34,7 @@ async def make_project(slack, name: str, channel: str) -> None:
 async def test_alertmanager_firing_then_resolved_edits_one_message(runtime, slack, alerts, standin, relay):
     await make_project(slack, "Fraud Scorer", "C0FRAUD")
     routed = await slack.command("alerts route model=fraud-scorer", channel="C0FRAUD")
-    assert "now come to this channel" in routed.json["text"]
+    assert routed.json["text"].startswith("Routed alerts labelled model=fraud-scorer here")
     await relay()
     standin.calls.clear()
 

@@ -256,6 +256,7 @@ BUILDERS = {
     alert_storms.escalation_dm: lambda: alert_storms.escalation_dm(alert_storm(), storm_groups(), "1 h"),
     alert_storms.acknowledged_note: lambda: alert_storms.acknowledged_note("U0TRUSTED", 7),
     alert_views.route_added: lambda: alert_views.route_added("team", HOSTILE_LABEL, project()),
+    alert_views.route_added_reply: lambda: alert_views.route_added_reply("team", HOSTILE_LABEL),
     alert_views.route_removed: lambda: alert_views.route_removed("team", HOSTILE_LABEL),
     alert_views.route_list: lambda: [alert_views.route_list(project(), [("team", HOSTILE_LABEL)], SLASH),
                                      alert_views.route_list(project(), [], SLASH)],
