@@ -18,6 +18,7 @@ from bot.permissions import Action, Caller
 from bot.services import Services
 from bot.views import phase as views
 from bot.views.mrkdwn import escape
+from storage.queries import alerts as alert_rows
 from storage.queries import audit, lifecycle, team
 from storage.queries.lifecycle import TickRow, TransitionRow
 from storage.tables import Project
@@ -126,6 +127,8 @@ async def move(services: Services, caller: Caller, project_id: int, request: Mov
                            action="phase.moved", now=now, transition=transition.id, from_phase=current.value,
                            to_phase=target.value, backward=backward, iteration=iteration, note=request.note,
                            open_items=[task.key for task in left_open])
+        if Phase.DEPLOYMENT in (current, target):
+            await alert_rows.redraw_iteration_offers(session, project.id, now)
         held = {role for role, _ in await team.current_holders(session, project.id)}
         missing = missing_roles(target, held)
         key = f"phase:{project.id}:{transition.id}"

@@ -101,6 +101,18 @@ async def adopt_workspace(session: AsyncSession, team_id: str) -> int:
     return result.rowcount
 
 
+async def redraw_iteration_offers(session: AsyncSession, project_id: int, now: datetime,
+                                  kinds: tuple[str, ...] = ("drift", "performance")) -> None:
+    """The project entered or left deployment: its firing drift and performance groups' messages gain or
+    lose *Start an iteration*, so the relay redraws them."""
+    await session.execute(
+        update(AlertGroup)
+        .where(AlertGroup.project_id == project_id, AlertGroup.status == "firing", AlertGroup.kind.in_(kinds),
+               AlertGroup.message_key.is_not(None))
+        .values(revision=AlertGroup.revision + 1, dirty_since=func.coalesce(AlertGroup.dirty_since, now))
+        .execution_options(synchronize_session=False))
+
+
 # Built once: the status card reads a project's open groups on the ack path.
 _PROJECT_FIRING = (AlertGroup.status == "firing", AlertGroup.project_id == bindparam("project_id"))
 _OPEN_OF_PROJECT = (select(AlertGroup).where(*_PROJECT_FIRING)

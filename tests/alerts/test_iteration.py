@@ -145,3 +145,17 @@ async def test_no_button_outside_deployment(runtime, slack, alerts, standin, rel
                       block_id=BlockId.ALERT_ACTIONS, trigger_id="t-stale")
     assert standin.calls_to("views.open") == []
     assert (await project_row(runtime)).phase == Phase.MODELING.value
+
+
+async def test_entering_and_leaving_deployment_redraws_open_drift_alerts(runtime, slack, alerts, standin, relay):
+    post = await drift_alert_in_deployment(runtime, slack, alerts, standin, relay, phase=Phase.EVALUATION)
+    assert ActionId.ALERT_START_ITERATION not in buttons(post)
+    admin = Caller(team_id="T0CRISP", user_id="U0ADMIN", is_admin=True)
+    project = await project_row(runtime)
+    for phase, offered in ((Phase.DEPLOYMENT, True), (Phase.EVALUATION, False)):
+        await lifecycle.move(runtime.services, admin, project.id,
+                             lifecycle.MoveRequest(phase, "moving on", confirmed=True))
+        await relay()
+        edits = [c for c in standin.calls_to("chat.update") if "attachments" in c.args]
+        assert edits and (ActionId.ALERT_START_ITERATION in buttons(edits[-1])) is offered, phase
+        standin.calls.clear()
