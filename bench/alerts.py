@@ -38,28 +38,12 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.latency import BOT_TOKEN, SIGNING_SECRET, TEAM, free_port, percentile  # noqa: E402
+from bench.latency import BOT_TOKEN, SIGNING_SECRET, TEAM, free_port, percentile, start  # noqa: E402
 from bot.slack_standin import SlackStandIn  # noqa: E402
 
 ALERT_TOKEN = "bench-alert-token-0123456789"
 PROJECTS = 20
 LATENCY_CHANNELS = 10
-
-
-async def start(name: str, args: list[str], port: int, env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
-    """A server process, its output to a file (a pipe nobody reads would stall it once full)."""
-    with log.open("wb") as out:
-        process = await asyncio.create_subprocess_exec(*args, cwd=REPO, env=env, stdout=out, stderr=out)
-    async with aiohttp.ClientSession() as http:
-        for _ in range(300):
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status == 200:
-                        return process
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.05)
-    process.kill()
-    raise SystemExit(f"{name} did not start: {log.read_text()[-2000:]}")
 
 
 async def prepare(crisp_url: str, bare_url: str) -> None:

@@ -117,9 +117,13 @@ async def seed(database_url: str) -> None:
     await db.dispose()
 
 
-async def start(name: str, args: list[str], port: int, env: dict[str, str]) -> asyncio.subprocess.Process:
-    process = await asyncio.create_subprocess_exec(*args, cwd=REPO, env=env, stdout=asyncio.subprocess.DEVNULL,
-                                                   stderr=asyncio.subprocess.PIPE)
+async def start(name: str, args: list[str], port: int, env: dict[str, str],
+                log: Path | None = None) -> asyncio.subprocess.Process:
+    """A server process, its output to a file (a pipe nobody reads would stall it once full); returns once
+    its /healthz answers."""
+    log = log or Path(tempfile.mkdtemp(prefix="crisp-bench-")) / f"{name}.log"
+    with log.open("wb") as out:
+        process = await asyncio.create_subprocess_exec(*args, cwd=REPO, env=env, stdout=out, stderr=out)
     async with aiohttp.ClientSession() as http:
         for _ in range(300):
             try:
@@ -129,7 +133,7 @@ async def start(name: str, args: list[str], port: int, env: dict[str, str]) -> a
             except aiohttp.ClientError:
                 await asyncio.sleep(0.05)
     process.kill()
-    raise SystemExit(f"{name} did not start: {(await process.stderr.read()).decode()[-2000:]}")
+    raise SystemExit(f"{name} did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
 def status_body(text: str = "status") -> str:

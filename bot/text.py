@@ -48,3 +48,12 @@ def require_length(text: str, limit: int, what: str) -> str:
     if len(text) > limit:
         raise UserError(f"{what} is {len(text):,} characters long; keep it to {limit:,}.")
     return text
+
+
+def rest_after(text: str, word_count: int) -> str:
+    """The text after the first `word_count` words, with its own spacing and case kept."""
+    rest = text.strip()
+    for _ in range(word_count):
+        parts = rest.split(None, 1)
+        rest = parts[1] if len(parts) > 1 else ""
+    return rest.strip()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.permissions import Action, Caller
+from bot.text import rest_after
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -122,7 +123,7 @@ class CommandTable:
         for command in self.commands:
             n = len(command.words)
             if tuple(lowered[:n]) == command.words:
-                rest = _rest_after(text, n)
+                rest = rest_after(text, n)
                 if rest and not command.takes_args:
                     if n == 1 and self.group(command.words[0]):
                         # `phase sett modeling`: a misspelt command of the group, not words `phase` ignores
@@ -157,12 +158,3 @@ class CommandTable:
 
 def _likeness(typed: str, word: str) -> float:
     return difflib.SequenceMatcher(None, typed, word).ratio()
-
-
-def _rest_after(text: str, word_count: int) -> str:
-    """The text after the first `word_count` words, with its own spacing and case kept."""
-    rest = text.strip()
-    for _ in range(word_count):
-        parts = rest.split(None, 1)
-        rest = parts[1] if len(parts) > 1 else ""
-    return rest.strip()

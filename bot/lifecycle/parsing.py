@@ -8,7 +8,7 @@ import re
 
 from bot.crisp_dm import PHASE_LOOKUP, PHASE_ORDER, Phase, normalise_word, parse_phase
 from bot.errors import UserError
-from bot.text import clean_text, require_length, unescape_slack
+from bot.text import clean_text, require_length, rest_after, unescape_slack
 from bot.views.mrkdwn import code
 
 NOTE_LIMIT = 500
@@ -28,7 +28,7 @@ def split_phase(text: str) -> tuple[Phase, str]:
         phase = parse_phase(" ".join(words[:count]))
         if phase is not None:
             _refuse_two_phases(words, count, phase)
-            return phase, _rest_after(text, count)
+            return phase, rest_after(text, count)
     typed = unescape_slack(words[0])
     suggestion = closest_phase(words[:2])
     said = f"I don't know the phase {code(typed)}."
@@ -82,11 +82,3 @@ def note_from_form(text: str | None) -> str | None:
     if not note:
         return None
     return require_length(note, NOTE_LIMIT, "The note")
-
-
-def _rest_after(text: str, word_count: int) -> str:
-    rest = text.strip()
-    for _ in range(word_count):
-        parts = rest.split(None, 1)
-        rest = parts[1] if len(parts) > 1 else ""
-    return rest.strip()

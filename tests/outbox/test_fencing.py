@@ -23,6 +23,20 @@ async def until(condition, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.01)
 
 
+async def die_mid_post(runtime, standin, clock, database_url, text: str):
+    """A worker dies while Slack holds its post before applying it; returns the hold (release = Slack
+    applies the abandoned request)."""
+    await enqueue(runtime, ("C0A", text))
+    hold = standin.hold("chat.postMessage", before_apply=True)
+    doomed = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE)
+    dying = asyncio.create_task(doomed.worker.run_once())
+    await asyncio.wait_for(hold.reached.wait(), 5)
+    dying.cancel()
+    await asyncio.gather(dying, return_exceptions=True)
+    await doomed.close()
+    return hold
+
+
 async def test_a_live_worker_keeps_a_send_held_before_slack_applies_it(runtime, standin, clock, database_url):
     await enqueue(runtime, ("C0A", "deploy approved"))
     hold = standin.hold("chat.postMessage", before_apply=True)
@@ -104,14 +118,7 @@ async def test_a_dead_workers_send_that_slack_applied_late_is_found_not_reposted
     before the lease ran out, and the lookup finds it (this test), or never did, and the post is made
     once (the next test). A request Slack applies later still is waited for (OUTBOX_LATE_APPLY_SECONDS, the
     test after next); what no protocol can fence off is Slack applying it later than that."""
-    await enqueue(runtime, ("C0A", "retraining started"))
-    hold = standin.hold("chat.postMessage", before_apply=True)
-    doomed = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE)
-    dying = asyncio.create_task(doomed.worker.run_once())
-    await asyncio.wait_for(hold.reached.wait(), 5)
-    dying.cancel()
-    await asyncio.gather(dying, return_exceptions=True)
-    await doomed.close()
+    hold = await die_mid_post(runtime, standin, clock, database_url, "retraining started")
     [row] = await all_rows(runtime)
     assert (row.status, row.maybe_sent) == (OutboxStatus.SENDING, True)
 
@@ -143,14 +150,7 @@ async def test_a_post_slack_applies_after_the_takeover_is_waited_for_not_doubled
                                                                                  database_url):
     """Slack may apply a request well after the call that sent it gave up. The worker that takes the row
     over waits OUTBOX_LATE_APPLY_SECONDS past the call's end before it looks for the post."""
-    await enqueue(runtime, ("C0A", "model promoted"))
-    hold = standin.hold("chat.postMessage", before_apply=True)
-    doomed = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE)
-    dying = asyncio.create_task(doomed.worker.run_once())
-    await asyncio.wait_for(hold.reached.wait(), 5)
-    dying.cancel()
-    await asyncio.gather(dying, return_exceptions=True)
-    await doomed.close()
+    hold = await die_mid_post(runtime, standin, clock, database_url, "model promoted")
 
     survivor = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE, late_apply_seconds=120)
     try:
@@ -177,14 +177,7 @@ async def test_a_post_slack_applies_after_the_takeover_is_waited_for_not_doubled
 
 async def test_a_dead_workers_send_that_slack_never_applied_is_posted_once(runtime, standin, clock,
                                                                          database_url):
-    await enqueue(runtime, ("C0A", "retraining started"))
-    hold = standin.hold("chat.postMessage", before_apply=True)
-    doomed = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE)
-    dying = asyncio.create_task(doomed.worker.run_once())
-    await asyncio.wait_for(hold.reached.wait(), 5)
-    dying.cancel()
-    await asyncio.gather(dying, return_exceptions=True)
-    await doomed.close()
+    hold = await die_mid_post(runtime, standin, clock, database_url, "retraining started")
     hold.drop()  # the request died with its connection; Slack never acted on it
 
     survivor = WorkerProcess(database_url, standin.base_url, clock, lease_seconds=LEASE)
