@@ -95,7 +95,7 @@ async def _storms(services: Services, session, now: datetime, after: timedelta) 
         if up_for < 2 * after:
             continue
         targets: list[str] = []
-        for group in waiting:
+        for group in {g.project_id: g for g in waiting}.values():  # one look-up per project, not per group
             targets += await escalation_targets(session, group)
         targets = list(dict.fromkeys(targets))
         key = f"{storm.message_key}:escalate"
