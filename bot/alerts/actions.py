@@ -8,7 +8,6 @@ team, so anyone in that channel may act on them."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from bot.errors import UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
 from bot.views import alerts as views
+from bot.views import carried
 from bot.views.ids import ActionId
 from bot.views.mrkdwn import escape, user
 from storage.queries import alerts as alert_rows
@@ -39,14 +39,9 @@ class Press:
 
 def parse_press(action_id: str, value: str | None) -> Press:
     """A button's value (or the chosen overflow option's) as our views wrote it; anything else is refused."""
-    try:
-        data = json.loads(value or "")
-        group_id = data["g"]
-        choice = data.get("for")
-    except (ValueError, TypeError, KeyError, AttributeError):
-        raise UserError("That button is not one Crisp made.") from None
-    # A row id fits every database's integer column.
-    if not isinstance(group_id, int) or isinstance(group_id, bool) or group_id < 1 or group_id > 2**31 - 1:
+    data = carried.small_json(value)
+    group_id, choice = carried.row_id(data.get("g")), data.get("for")
+    if group_id is None:
         raise UserError("That button is not one Crisp made.")
     if action_id == ActionId.ALERT_SILENCE and choice not in SILENCES:
         raise UserError("Pick how long to silence the alert: 1 hour, 4 hours, 24 hours or until resolved.")

@@ -15,7 +15,7 @@ from bot.services import Services
 from bot.views import replies
 from bot.team.access import refusal_text
 from bot.views.ids import ActionId
-from handlers import carried
+from bot.views import carried
 from handlers.modals import modal_opener
 from storage.queries import alerts as alert_rows
 

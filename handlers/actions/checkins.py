@@ -9,7 +9,7 @@ from bot.errors import UserError
 from bot.services import Services
 from bot.views import checkins as views
 from bot.views.ids import ActionId
-from handlers import carried
+from bot.views import carried
 from handlers.actions.phase import Press
 from handlers.modals import modal_opener
 

@@ -16,7 +16,7 @@ from bot.team.access import refusal_text
 from bot.views import phase as views
 from bot.views import replies
 from bot.views.ids import ActionId
-from handlers import carried
+from bot.views import carried
 from handlers.modals import modal_opener
 from storage.queries import lifecycle as lifecycle_rows
 

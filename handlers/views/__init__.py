@@ -12,7 +12,7 @@ from bot.services import Services
 from bot.views import projects as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
-from handlers import carried
+from bot.views import carried
 from handlers.views import alerts as alert_views
 from handlers.views import checkins as checkin_views
 from handlers.views import phase as views_phase

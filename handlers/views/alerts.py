@@ -13,7 +13,7 @@ from bot.team.access import refusal_text
 from bot.views import alert_ops as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
-from handlers import carried
+from bot.views import carried
 from storage.queries import alerts as alert_rows
 
 

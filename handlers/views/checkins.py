@@ -12,7 +12,7 @@ from bot.services import Services
 from bot.views import checkins as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
-from handlers import carried
+from bot.views import carried
 
 FIELDS = {"progress": (BlockId.CHECKIN_PROGRESS, InputId.CHECKIN_PROGRESS),
           "blockers": (BlockId.CHECKIN_BLOCKERS, InputId.CHECKIN_BLOCKERS),

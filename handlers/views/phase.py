@@ -14,7 +14,7 @@ from bot.services import Services
 from bot.views import phase as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
-from handlers import carried
+from bot.views import carried
 
 
 def _metadata(view: dict) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from bot.team import service
 from bot.views import team as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
-from handlers import carried
+from bot.views import carried
 
 FIELDS = {"goal": (BlockId.PROJECT_GOAL, InputId.PROJECT_GOAL),
           "success_metric": (BlockId.PROJECT_METRIC, InputId.PROJECT_METRIC)}

@@ -331,6 +331,8 @@ NOT_BUILDERS = {
     "bot.views.mrkdwn": {"escape", "code", "user", "channel", "slack_date", "clip", "without_marks", "to_plain"},
     "bot.views.phase_time": {"day_in_phase"},
     "bot.views.delivery": {"error_code"},
+    # Reading back the context views put into buttons and forms.
+    "bot.views.carried": {"small_json", "row_id", "count"},
     # link() takes a URL the formats checked; action_note() takes mrkdwn composed by the alerts service.
     "bot.views.alerts": {"link", "duration", "color", "action_note"},
 }

@@ -10,7 +10,7 @@ from bot.views.ids import ActionId, BlockId
 from storage.queries import audit, lifecycle
 from storage.tables import ChecklistTick, OutboxMessage, PhaseTransition
 from tests.conftest import count_rows
-from tests.handlers.conftest import table_counts
+from tests.handlers.conftest import log_records, table_counts  # noqa: F401  (fixture)
 from tests.lifecycle.helpers import (button, create, give_roles, history, project_in, put_in, tick_everything)
 from tests.slack_text import assert_nothing_live
 
@@ -94,6 +94,26 @@ async def test_a_stale_tick_button_changes_nothing(runtime, slack, standin, cloc
     await drain()
     [told] = standin.calls_to("chat.postEphemeral")
     assert told.args["text"].startswith("This card is out of date: Churn Radar is now in Data understanding")
+
+
+async def test_forged_phase_buttons_are_refused_privately_and_change_nothing(runtime, slack, standin, drain,
+                                                                          log_records):
+    await create(slack)
+    project = await project_in(runtime)
+    await drain()
+    before = await table_counts(runtime.db)
+    standin.calls.clear()
+    forged = [{"p": 2**40, "i": 1, "t": "bu.plan"}, {"p": project.id, "i": 2**40, "t": "bu.plan"},
+              {"p": True, "i": 1, "t": "bu.plan"}, {"p": project.id, "i": True, "t": "bu.plan"}]
+    for value in [json.dumps(v) for v in forged] + ["[" * 3000 + "]" * 3000]:
+        await slack.press(ActionId.PHASE_TICK, value=value)
+    for value in (json.dumps({"p": 2**40, "to": "modeling", "frm": "business-understanding"}),):
+        await slack.press(ActionId.PHASE_MOVE_ANYWAY, value=value)
+    await drain()
+    assert await table_counts(runtime.db) == {**before, "outbox": before["outbox"] + 6}
+    told = [c.args["text"] for c in standin.calls_to("chat.postEphemeral")]
+    assert told == ["That button is not one of Crisp's; nothing changed."] * 6
+    assert log_records.errors == []
 
 
 async def test_every_phase_name_and_alias_is_accepted_in_any_case(runtime, slack):
