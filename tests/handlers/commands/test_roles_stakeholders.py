@@ -181,3 +181,16 @@ async def test_the_last_lead_cannot_be_removed_except_by_an_admin(runtime, slack
     assert "last product owner or manager" in alone.json["text"]
     by_admin = await slack.command(f"role remove <@{holder}> {role}", user="U0ADMIN")
     assert "last product owner" not in by_admin.json["text"]
+
+
+async def test_a_form_submission_without_a_field_leaves_that_field_as_stored(runtime, slack, standin):
+    await slack.command("project create Churn Radar", user="U0ALICE", channel="C0CHURN")
+    await slack.command("project goal Keep new customers", user="U0ALICE")
+    standin.register_trigger("t-goal", "U0ALICE")
+    await slack.command("project goal", user="U0ALICE", trigger_id="t-goal")
+    [opened] = standin.calls_to("views.open")
+    partial = {BlockId.PROJECT_METRIC: {InputId.PROJECT_METRIC: {"type": "plain_text_input", "value": "NPS 40"}}}
+    answer = await slack.submit(opened.response["view"], partial, user="U0ALICE")
+    assert answer.status == 200 and answer.text == ""
+    project = await project_of(runtime)
+    assert (project.goal, project.success_metric) == ("Keep new customers", "NPS 40")
