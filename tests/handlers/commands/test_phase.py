@@ -116,6 +116,16 @@ async def test_forged_phase_buttons_are_refused_privately_and_change_nothing(run
     assert log_records.errors == []
 
 
+async def test_a_note_riding_in_a_move_anyway_button_is_cleaned_again(runtime, slack, drain):
+    await create(slack)
+    project = await project_in(runtime)
+    value = json.dumps({"p": project.id, "to": "data-understanding", "frm": "business-understanding",
+                        "note": "ready\x00 now\u202e"})
+    await slack.press(ActionId.PHASE_MOVE_ANYWAY, value=value)
+    [*_, moved] = await history(runtime, project.id)
+    assert (moved.to_phase, moved.note) == ("data-understanding", "ready now")
+
+
 async def test_every_phase_name_and_alias_is_accepted_in_any_case(runtime, slack):
     await create(slack)
     project = await project_in(runtime)
