@@ -117,3 +117,24 @@ async def test_a_users_own_authorization_is_not_taken_for_crisp(runtime, slack, 
     await drain()
     [welcome] = standin.calls_to("chat.postEphemeral")
     assert welcome.args["user"] == "U0BOB"
+
+
+async def test_a_database_that_cannot_be_reached_answers_busy_not_an_error(slack, monkeypatch, log_records):
+    """Nothing was changed, so an event is refused with 503 (Slack sends it again) and a command hears
+    'busy'; one warning line, no traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.onboarding import service as onboarding
+    from storage.queries import projects
+
+    async def unreachable(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(onboarding, "publish_home", unreachable)
+    monkeypatch.setattr(projects, "channel_context", unreachable)
+    event = await slack.event({"type": "app_home_opened", "user": "U0BOB", "channel": "D0BOB", "tab": "home"})
+    assert (event.status, event.headers.get("Retry-After")) == (503, "60")
+    command = await slack.command("status", channel="C0CHURN")
+    assert "busy" in command.json["text"].lower()
+    assert log_records.errors == []
+    assert len([r for r in log_records.warnings if "answered busy" in r.getMessage()]) == 2
