@@ -25,6 +25,7 @@ from bot.settings import Settings
 from bot.slack_clients import SlackClients
 from bot.socket_mode import connect_with_backoff, quiet_client_logger
 from bot.web import build_web_app
+from bot.workspaces.tokens import SingleWorkspaceTokens
 from handlers.socket_mode import CheckedSocketModeHandler
 from storage.db import Database
 from storage.migrate import upgrade_to_head
@@ -97,14 +98,15 @@ class Runtime:
         await self.migrate()
         if settings.slack_bot_token is None:
             raise StartupError("SLACK_BOT_TOKEN is not set")
-        self.slack = SlackClients(settings.slack_bot_token.get_secret_value(), settings.slack_api_url,
-                                  outbox_timeout=settings.outbox_timeout_seconds)
+        token = settings.slack_bot_token.get_secret_value()
+        self.slack = SlackClients(SingleWorkspaceTokens(token, self._bot_team_id), settings.slack_api_url,
+                                  outbox_timeout=settings.outbox_timeout_seconds, bolt_token=token)
         self.worker = OutboxWorker(self.db, self.slack.for_team, self.clock, self.metrics,
                                    lease_seconds=settings.outbox_lease_seconds,
                                    call_timeout=settings.outbox_timeout_seconds,
                                    late_apply_seconds=settings.outbox_late_apply_seconds)
         self.outbox.on_commit(self.worker.wake)
-        self.authorization = SingleWorkspaceAuthorization(settings.slack_bot_token.get_secret_value(), self.slack.bolt)
+        self.authorization = SingleWorkspaceAuthorization(token, self.slack.bolt)
         self.bolt_app = build_bolt_app(self.services, self.slack.bolt, authorize=self.authorization)
         if check_token:
             await self._check_token()
