@@ -19,6 +19,7 @@ from bot.alerts.silences import silence_sweep
 from bot.people.directory import refresh_sweep as people_refresh
 from bot.schedules.sweep import schedule_sweep
 from bot.services import Services
+from bot.workspaces.service import purge_expired
 from storage.queries import outbox as outbox_rows
 
 log = logging.getLogger("crisp.jobs")
@@ -42,6 +43,7 @@ JOBS: dict[str, tuple[Job, int]] = {
     "alerts.silences": (silence_sweep, 10),      # Alertmanager silences to create or expire
     "schedules.sweep": (schedule_sweep, 30),     # check-ins and digests due; check-in reminders and summaries
     "people.refresh": (people_refresh, 600),     # names, time zones and vacation status of the people in projects
+    "workspaces.purge": (purge_expired, 3600),   # data of workspaces uninstalled UNINSTALLED_DATA_DAYS ago
 }
 
 

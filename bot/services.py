@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -12,7 +12,14 @@ from bot.lifecycle.history import HistoryCache
 from bot.metrics import Metrics
 from bot.outbox.enqueue import Outbox
 from bot.settings import Settings
+from bot.workspaces.states import WorkspaceStates
+from bot.workspaces.tokens import TokenSource
 from storage.db import Database
+
+
+
+async def _no_client(team_id: str) -> AsyncWebClient | None:
+    return None
 
 
 @dataclass
@@ -27,8 +34,14 @@ class Services:
     bot_team_id: Callable[[], str | None] = lambda: None
     # Crisp's own user id, once auth.test has told.
     bot_user_id: Callable[[], str | None] = lambda: None
-    # A Web API client for a workspace's reads off the ack path (users.info); None before start-up.
-    slack_client: Callable[[str], AsyncWebClient | None] = lambda team_id: None
+    # A Web API client for a workspace's reads off the ack path (users.info); None before start-up or
+    # when the workspace has no usable token.
+    slack_client: Callable[[str], Awaitable[AsyncWebClient | None]] = _no_client
+    # Whose token a call uses (bot/workspaces/tokens.py), and which workspaces are not installed.
+    tokens: TokenSource | None = None
+    workspace_states: WorkspaceStates | None = None
+    # True when Crisp serves many workspaces (OAuth installs); False: one, with SLACK_BOT_TOKEN.
+    multi_workspace: bool = False
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.crisp_admins

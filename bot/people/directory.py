@@ -94,7 +94,7 @@ async def lookup(services: Services, team_id: str, user_ids: Iterable[str], *,
 
 
 async def _fetch(services: Services, team_id: str, user_ids: list[str], now: datetime) -> list[dict[str, Any]]:
-    client = services.slack_client(team_id)
+    client = await services.slack_client(team_id)
     if client is None:
         return []
     gate = asyncio.Semaphore(CONCURRENT_LOOKUPS)

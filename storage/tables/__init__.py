@@ -9,8 +9,9 @@ from storage.tables.projects import Project
 from storage.tables.schedules import CheckinAnswer, Schedule, ScheduleRun
 from storage.tables.slack_message import SlackMessage
 from storage.tables.team import RoleAssignment, Stakeholder
+from storage.tables.workspace import Workspace, WorkspaceState
 
 __all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AlertStorm", "AuditEntry", "CheckinAnswer",
            "ChecklistTick", "OutboxFile", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTarget",
            "PhaseTransition", "Project", "RoleAssignment", "Schedule", "ScheduleRun", "SlackMessage", "SlackUser",
-           "Stakeholder"]
+           "Stakeholder", "Workspace", "WorkspaceState"]

@@ -98,3 +98,17 @@ async def test_start_an_iteration_from_a_drift_alert_in_the_console(console):
     assert "started iteration 2 of Fraud Scorer from this alert" in done
     history = await console.type("/crisp phase history")
     assert "Drift alert: FeatureDriftDetected" in history
+
+
+async def test_a_workspace_alert_token_from_the_prompt_is_accepted(console):
+    start = len(console.lines)
+    await console.type("/crisp alerts token")
+    out = "\n".join(console.lines[start:])
+    [token] = [word.strip("`") for word in out.split() if word.strip("`").startswith("crisp-alert-")]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"http://127.0.0.1:{console.runtime.port}/alerts/generic",
+                             data=json.dumps({"title": "From the workspace token", "status": "firing",
+                                              "severity": "warning"}),
+                             headers={"Authorization": f"Bearer {token}"}) as response:
+            assert response.status == 202
+    assert "From the workspace token" in await settled(console, start)

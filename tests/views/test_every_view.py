@@ -29,6 +29,7 @@ from bot.views.mrkdwn import code, escape
 from bot.digests.content import Digest
 from bot.schedules.slots import WEEKDAYS, Spec
 from bot.views import checkins, digests, schedules
+from bot.views import workspace_alerts
 from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
 from storage.tables import Alert, AlertGroup, AlertStorm, Project
@@ -258,6 +259,14 @@ BUILDERS = {
     alert_views.route_added: lambda: alert_views.route_added("team", HOSTILE_LABEL, project()),
     alert_views.route_added_reply: lambda: alert_views.route_added_reply("team", HOSTILE_LABEL),
     alert_views.route_removed: lambda: alert_views.route_removed("team", HOSTILE_LABEL),
+    workspace_alerts.token_issued: lambda: [workspace_alerts.token_issued("crisp-alert-Ab_9-x", rotated=rotated,
+                                                                          slash=SLASH) for rotated in (False, True)],
+    workspace_alerts.token_exists: lambda: [workspace_alerts.token_exists("U0TRUSTED", NOW, SLASH),
+                                            workspace_alerts.token_exists(None, None, SLASH)],
+    workspace_alerts.channel_set: lambda: [workspace_alerts.channel_set("C0TRUSTED", SLASH),
+                                           workspace_alerts.channel_set(None, SLASH)],
+    workspace_alerts.channel_shown: lambda: [workspace_alerts.channel_shown("C0TRUSTED", SLASH),
+                                             workspace_alerts.channel_shown(None, SLASH)],
     alert_views.route_list: lambda: [alert_views.route_list(project(), [("team", HOSTILE_LABEL)], SLASH),
                                      alert_views.route_list(project(), [], SLASH)],
     alert_ops.renotify_note: lambda: alert_ops.renotify_note(alert_group(), timedelta(minutes=30),
