@@ -7,8 +7,10 @@ from storage.tables.outbox import OutboxMessage, OutboxStatus, OutboxThrottle
 from storage.tables.projects import Project
 from storage.tables.schedules import CheckinAnswer, Schedule, ScheduleRun
 from storage.tables.slack_message import SlackMessage
+from storage.tables.slack_installs import SlackBots, SlackInstallations, SlackOAuthStates, SlackTokenLease
 from storage.tables.team import RoleAssignment, Stakeholder
 
 __all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AlertStorm", "AuditEntry", "CheckinAnswer",
            "ChecklistTick", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTransition", "Project",
-           "RoleAssignment", "Schedule", "ScheduleRun", "SlackMessage", "Stakeholder"]
+           "RoleAssignment", "Schedule", "ScheduleRun", "SlackBots", "SlackInstallations", "SlackMessage", "SlackOAuthStates",
+           "SlackTokenLease", "Stakeholder"]
