@@ -25,6 +25,9 @@ from bot.settings import Settings
 from bot.slack_clients import SlackClients
 from bot.socket_mode import connect_with_backoff, quiet_client_logger
 from bot.web import build_web_app
+from bot.workspaces import service as workspaces
+from bot.workspaces.states import WorkspaceStates
+from bot.workspaces.tokens import SingleWorkspaceTokens
 from handlers.socket_mode import CheckedSocketModeHandler
 from storage.db import Database
 from storage.migrate import upgrade_to_head
@@ -59,6 +62,8 @@ class Runtime:
         self.outbox = Outbox(self.clock, api_url=settings.slack_api_url)
         self.services = Services(settings, self.db, self.clock, self.outbox, self.metrics,
                                  bot_team_id=self._bot_team_id, bot_user_id=self._bot_user_id)
+        self.workspace_states = WorkspaceStates(self.db)
+        self.services.workspace_states = self.workspace_states
         self.alert_relay = AlertRelay(self.services)
         self._relay_task: asyncio.Task | None = None
         self.slack: SlackClients | None = None
@@ -97,14 +102,17 @@ class Runtime:
         await self.migrate()
         if settings.slack_bot_token is None:
             raise StartupError("SLACK_BOT_TOKEN is not set")
-        self.slack = SlackClients(settings.slack_bot_token.get_secret_value(), settings.slack_api_url,
-                                  outbox_timeout=settings.outbox_timeout_seconds)
+        token = settings.slack_bot_token.get_secret_value()
+        self.services.tokens = SingleWorkspaceTokens(token, self._bot_team_id,
+                                                     is_uninstalled=self.workspace_states.is_uninstalled)
+        self.slack = SlackClients(self.services.tokens, settings.slack_api_url,
+                                  outbox_timeout=settings.outbox_timeout_seconds, bolt_token=token)
         self.worker = OutboxWorker(self.db, self.slack.for_team, self.clock, self.metrics,
                                    lease_seconds=settings.outbox_lease_seconds,
                                    call_timeout=settings.outbox_timeout_seconds,
                                    late_apply_seconds=settings.outbox_late_apply_seconds)
         self.outbox.on_commit(self.worker.wake)
-        self.authorization = SingleWorkspaceAuthorization(settings.slack_bot_token.get_secret_value(), self.slack.bolt)
+        self.authorization = SingleWorkspaceAuthorization(token, self.slack.bolt)
         self.bolt_app = build_bolt_app(self.services, self.slack.bolt, authorize=self.authorization)
         if check_token:
             await self._check_token()
@@ -135,6 +143,9 @@ class Runtime:
             return
         identity = self.authorization.identity
         log.info("bot token belongs to %s in team %s (%s)", identity.user_name, identity.team_name, identity.team_id)
+        if identity.team_id:
+            # The token works, so the workspace has Crisp installed: recorded, or resumed after an uninstall.
+            await workspaces.installed(self.services, identity.team_id, enterprise_id=identity.enterprise_id)
 
     def _background(self, coroutine, name: str) -> None:
         self._background_tasks.append(asyncio.create_task(coroutine, name=name))

@@ -18,6 +18,7 @@ from bot.alerts.renotify import renotify_sweep
 from bot.alerts.silences import silence_sweep
 from bot.schedules.sweep import schedule_sweep
 from bot.services import Services
+from bot.workspaces.service import purge_expired
 from storage.queries import outbox as outbox_rows
 
 log = logging.getLogger("crisp.jobs")
@@ -40,6 +41,7 @@ JOBS: dict[str, tuple[Job, int]] = {
     "alerts.renotify": (renotify_sweep, 60),     # unacknowledged critical groups: again, then escalated
     "alerts.silences": (silence_sweep, 10),      # Alertmanager silences to create or expire
     "schedules.sweep": (schedule_sweep, 30),     # check-ins and digests due; check-in reminders and summaries
+    "workspaces.purge": (purge_expired, 3600),   # data of workspaces uninstalled UNINSTALLED_DATA_DAYS ago
 }
 
 

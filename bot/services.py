@@ -10,6 +10,8 @@ from bot.lifecycle.history import HistoryCache
 from bot.metrics import Metrics
 from bot.outbox.enqueue import Outbox
 from bot.settings import Settings
+from bot.workspaces.states import WorkspaceStates
+from bot.workspaces.tokens import TokenSource
 from storage.db import Database
 
 
@@ -25,6 +27,11 @@ class Services:
     bot_team_id: Callable[[], str | None] = lambda: None
     # Crisp's own user id, once auth.test has told.
     bot_user_id: Callable[[], str | None] = lambda: None
+    # Whose token a call uses (bot/workspaces/tokens.py), and which workspaces are not installed.
+    tokens: TokenSource | None = None
+    workspace_states: WorkspaceStates | None = None
+    # True when Crisp serves many workspaces (OAuth installs); False: one, with SLACK_BOT_TOKEN.
+    multi_workspace: bool = False
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.crisp_admins

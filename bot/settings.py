@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     # A scheduled check-in or digest found due later than this after its slot (the bot was down) is skipped.
     schedule_grace_hours: float = Field(default=6.0, gt=0, le=7 * 24)
     scheduler_enabled: bool = True
+    # An uninstalled workspace's data is kept this long (a reinstall resumes it), then purged.
+    uninstalled_data_days: int = Field(default=30, ge=1, le=3650)
     slash_command: str = "/crisp"
     log_level: str = "INFO"
     log_format: str = "text"

@@ -286,6 +286,20 @@ class _MemberJoinedChannel(_Event):
     inviter: SlackId | None = None
 
 
+class _AppUninstalled(_Event):
+    type: Literal["app_uninstalled"]
+
+
+class _RevokedTokens(_Shape):
+    oauth: list[SlackId] = []
+    bot: list[SlackId] = []
+
+
+class _TokensRevoked(_Event):
+    type: Literal["tokens_revoked"]
+    tokens: _RevokedTokens
+
+
 class EventCallback(_Body):
     type: Literal["event_callback"]
     team_id: SlackId
@@ -303,9 +317,18 @@ class MemberJoinedChannel(EventCallback):
     event: _MemberJoinedChannel
 
 
+class AppUninstalled(EventCallback):
+    event: _AppUninstalled
+
+
+class TokensRevoked(EventCallback):
+    event: _TokensRevoked
+
+
 # The events our listeners read fields of; any other event type only has to satisfy Bolt.
 EVENTS: dict[str, type[EventCallback]] = {
     "app_home_opened": AppHomeOpened, "member_joined_channel": MemberJoinedChannel,
+    "app_uninstalled": AppUninstalled, "tokens_revoked": TokensRevoked,
 }
 
 

@@ -11,6 +11,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+# Slack answers these when the workspace's token is gone: nothing can be sent for it until a reinstall.
+TOKEN_GONE_ERRORS = frozenset({"token_revoked", "account_inactive", "invalid_auth", "not_authed",
+                               "team_access_not_granted", "app_uninstalled", "team_disabled"})
 # Slack answers these when the fault is on its side: the same call may succeed later.
 TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout",
                               "ratelimited", "team_added_to_org"})
@@ -42,7 +45,14 @@ class GiveUp:
     tell_requester: bool = True  # the person who caused the call hears about it
 
 
-Outcome = Delivered | RetryLater | GiveUp
+@dataclass(frozen=True)
+class Parked:
+    """The workspace has no usable token (uninstalled, revoked): keep the row, unsent, for a reinstall."""
+
+    error: str
+
+
+Outcome = Delivered | RetryLater | GiveUp | Parked
 
 
 class NotInChannel(Exception):
@@ -100,6 +110,8 @@ def classify_api_error(exc: SlackApiError, method: str) -> Outcome:
                           unanswered=not isinstance(response.data, dict))
     if error == "not_in_channel":
         raise NotInChannel(error)
+    if error in TOKEN_GONE_ERRORS:
+        return Parked(error=error)
     return GiveUp(error=error)
 
 

@@ -103,7 +103,7 @@ class Outbox:
                       replace_key=replace_key, dedupe_key=dedupe_key, message_key=message_key,
                       requested_by=requested_by)
         stored = await outbox_rows.insert(session, row)
-        self._wake_after_commit(session)
+        self.wake_after_commit(session)
         return stored
 
     async def post(self, session: AsyncSession, team_id: str, channel: str, message: dict[str, Any], *,
@@ -161,7 +161,8 @@ class Outbox:
         return await self.call(session, team_id, responses.RESPOND, payload, replace_key=f"respond:{team_id}:{digest}",
                                requested_by=requested_by)
 
-    def _wake_after_commit(self, session: AsyncSession) -> None:
+    def wake_after_commit(self, session: AsyncSession) -> None:
+        """Wake the worker once this transaction commits (rows were stored, or made due again)."""
         sync_session = session.sync_session
         if sync_session.info.get("outbox_wake_registered"):
             return

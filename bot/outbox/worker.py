@@ -20,7 +20,7 @@ import os
 import random
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.outbox import delivery, lookup, notices, pacing
-from bot.outbox.delivery import Delivered, GiveUp, NotInChannel, Outcome, RetryLater
+from bot.outbox.delivery import Delivered, GiveUp, NotInChannel, Outcome, Parked, RetryLater
 from bot.retry_loop import FailureBackoff
 from bot.slack_clients import OUTBOX_TIMEOUT_SECONDS
 from bot.views.delivery import ADVICE, error_code
@@ -76,7 +76,7 @@ class Flight:
     """One claimed row while this worker works on it."""
 
     row: OutboxMessage
-    client: AsyncWebClient
+    client: AsyncWebClient | None
     post_started_at: datetime | None = None  # when this worker's latest post attempt for it began
 
     @property
@@ -88,7 +88,8 @@ class OutboxWorker:
     def __init__(
         self,
         db: Database,
-        client_for_team: Callable[[str], AsyncWebClient],
+        # The client for a row's workspace at send time (bot/slack_clients.py); None: it has no token.
+        client_for_team: Callable[[str], Awaitable[AsyncWebClient | None]],
         clock: Clock,
         metrics: Metrics,
         *,
@@ -253,9 +254,13 @@ class OutboxWorker:
 
     async def _handle(self, row: OutboxMessage, in_flight: dict[int, int]) -> None:
         started = time.perf_counter()
-        flight = Flight(row, self.client_for_team(row.team_id))
+        flight = Flight(row, None)
         try:
-            outcome = await self._deliver(flight)
+            flight.client = await self.client_for_team(row.team_id)
+            if flight.client is None:
+                outcome = Parked(error=f"workspace {row.team_id} has no bot token (uninstalled or revoked)")
+            else:
+                outcome = await self._deliver(flight)
         except LeaseLost:
             in_flight.pop(row.id, None)
             self.metrics.outbox_sends.labels(result="LeaseLost").inc()
@@ -329,7 +334,7 @@ class OutboxWorker:
         except NotInChannel:
             self.metrics.slack_api_calls.labels(method=method, outcome="not_in_channel").inc()
             raise
-        label = {Delivered: "ok", GiveUp: "error"}.get(type(outcome), "retry")
+        label = {Delivered: "ok", GiveUp: "error", Parked: "error"}.get(type(outcome), "retry")
         if isinstance(outcome, RetryLater) and outcome.limited_method is not None:
             label = "ratelimited"
             self.metrics.slack_api_ratelimited.labels(method=method).inc()
@@ -390,6 +395,8 @@ class OutboxWorker:
 
     def _lookup_unclear(self, row: OutboxMessage, method: str, outcome: Outcome) -> Outcome:
         """A lookup call that did not answer. The row's maybe_sent stays as it is."""
+        if isinstance(outcome, Parked):
+            return outcome  # the workspace's token is gone: nothing can be looked up or posted
         if isinstance(outcome, GiveUp) and outcome.error in LOOKUP_REFUSALS_FOR_GOOD:
             return GiveUp(error=outcome.error)
         if isinstance(outcome, RetryLater):
@@ -467,6 +474,9 @@ class OutboxWorker:
                     session, row_id=row.id, fence=fence, error=outcome.error, maybe_sent=outcome.maybe_sent,
                     at=at, count_attempt=outcome.count_attempt, lookup_mark=outcome.lookup_mark,
                     post_answered=post_answered)
+            elif isinstance(outcome, Parked):
+                # The workspace lost its token: kept as it is, sent again only if it comes back (a reinstall).
+                held = await outbox_rows.mark_parked(session, row_id=row.id, fence=fence, error=outcome.error)
             else:
                 held = await outbox_rows.mark_failed(session, row_id=row.id, fence=fence, error=outcome.error)
                 gave_up = isinstance(outcome, RetryLater)
@@ -509,6 +519,8 @@ class OutboxWorker:
             # only the rest (say, blocks Slack rejects) are Crisp's own errors.
             people_can_fix = isinstance(outcome, GiveUp) and error_code(outcome.error) in ADVICE
             level = logging.ERROR if isinstance(outcome, GiveUp) and not people_can_fix else logging.WARNING
+            if isinstance(outcome, Parked):
+                level = logging.INFO  # the workspace uninstalled Crisp: expected, said once by its audit
             if isinstance(outcome, RetryLater) and not outcome.count_attempt:
                 level = logging.INFO  # waiting its turn (a rate tier, a post settling): nothing went wrong
             log.log(level, "outbox send id=%s method=%s lane=%s attempt=%s result=%s error=%s ms=%.1f",

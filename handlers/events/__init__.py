@@ -1,5 +1,5 @@
-"""Events API listeners: parse the event, hand it to the onboarding service; answers go out through the
-outbox and the ack is immediate."""
+"""Events API listeners: parse the event, hand it to the onboarding or workspace service; answers go out
+through the outbox and the ack is immediate."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.onboarding import service as onboarding
 from bot.services import Services
+from bot.workspaces import service as workspaces
 
 
 def _text(value: Any) -> str:
@@ -27,6 +28,10 @@ def bot_user_id_of(body: dict[str, Any], context: dict[str, Any]) -> str | None:
         if first.get("is_bot") is not False and _text(first.get("user_id")):
             return first["user_id"]
     return None
+
+
+def _enterprise_of(body: dict[str, Any], context: dict[str, Any]) -> str | None:
+    return _text(body.get("enterprise_id")) or _text(context.get("enterprise_id")) or None
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -50,5 +55,21 @@ def register(app: AsyncApp, services: Services) -> None:
             inviter=_text(event.get("inviter")) or None,
         )
 
+    async def app_uninstalled(body, context) -> None:
+        team_id = _text(body.get("team_id")) or _text(context.get("team_id"))
+        await workspaces.uninstalled(services, team_id, enterprise_id=_enterprise_of(body, context),
+                                     reason="app_uninstalled")
+
+    async def tokens_revoked(event, body, context) -> None:
+        # A bot-only app: the bot's token revoked leaves Crisp nothing to act with, as an uninstall does.
+        # User tokens (`oauth`) Crisp never holds.
+        if not (event.get("tokens") or {}).get("bot"):
+            return
+        team_id = _text(body.get("team_id")) or _text(context.get("team_id"))
+        await workspaces.uninstalled(services, team_id, enterprise_id=_enterprise_of(body, context),
+                                     reason="tokens_revoked")
+
+    app.event("app_uninstalled")(app_uninstalled)
+    app.event("tokens_revoked")(tokens_revoked)
     app.event("app_home_opened")(app_home_opened)
     app.event("member_joined_channel")(member_joined_channel)

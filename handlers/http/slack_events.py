@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -69,7 +69,9 @@ class CheckedBoltRequest(AsyncBoltRequest):
                                   context=self.context.to_copyable())
 
 
-def routes(bolt_app: AsyncApp, signing_secret: str, clock: Clock, metrics: Metrics) -> list[web.RouteDef]:
+def routes(bolt_app: AsyncApp, signing_secret: str, clock: Clock, metrics: Metrics, *,
+           gate: Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]] | None = None) -> list[web.RouteDef]:
+    """`gate` may answer a checked body instead of Bolt (a workspace that uninstalled Crisp)."""
     signatures = SignatureCheck(signing_secret, clock)
 
     async def slack_events(request: web.Request) -> web.Response:
@@ -94,6 +96,12 @@ def routes(bolt_app: AsyncApp, signing_secret: str, clock: Clock, metrics: Metri
             log.warning("slack request refused: %s: %s (remote=%s)", refused.error, refused.detail, request.remote,
                         extra={"status": 400, "reason": refused.error, "detail": refused.detail})
             return web.json_response({"error": refused.error, "detail": refused.detail}, status=400)
+        if gate is not None:
+            answer = await gate(body)
+            if answer is not None:
+                metrics.slack_requests.labels(kind="not_installed", status="200").inc()
+                log.info("slack request from a workspace without Crisp answered: reinstall")
+                return web.json_response(answer) if answer else web.Response(status=200)
         bolt_request = CheckedBoltRequest(raw_body=raw.decode(), body=body, query=request.query_string,
                                           headers=dict(request.headers))
         return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))

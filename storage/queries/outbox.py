@@ -186,6 +186,16 @@ async def mark_failed(session: AsyncSession, *, row_id: int, fence: int, error: 
     return result.rowcount == 1
 
 
+async def mark_parked(session: AsyncSession, *, row_id: int, fence: int, error: str) -> bool:
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(_held(row_id, fence))
+        .values(status=OutboxStatus.PARKED, last_error=error[:500], lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 async def post_channel(session: AsyncSession, team_id: str, message_key: str) -> str | None:
     """The conversation the post with this key was (or will be) sent to, while its row exists."""
     payload = (await session.execute(

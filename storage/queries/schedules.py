@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
-from storage.tables import CheckinAnswer, Project, Schedule, ScheduleRun
+from storage.tables import CheckinAnswer, Project, Schedule, ScheduleRun, Workspace, WorkspaceState
 
 RUNS = ScheduleRun.__table__
 
@@ -38,13 +38,17 @@ async def schedules_of(session: AsyncSession, project_id: int) -> dict[str, Sche
 
 
 async def enabled_schedules(session: AsyncSession) -> list[tuple[Schedule, datetime | None]]:
-    """Every enabled schedule of an active project, with the slot of its newest run (None: never ran)."""
+    """Every enabled schedule of an active project in an installed workspace (an uninstalled one's schedules
+    stop, and run again from their next slot after a reinstall), with the slot of its newest run (None:
+    never ran)."""
     newest = (select(RUNS.c.schedule_id, func.max(RUNS.c.slot).label("slot"))
               .where(RUNS.c.schedule_id.is_not(None)).group_by(RUNS.c.schedule_id).subquery())
     statement = (select(Schedule, newest.c.slot)
                  .join(Project, Project.id == Schedule.project_id)
                  .outerjoin(newest, newest.c.schedule_id == Schedule.id)
-                 .where(Schedule.enabled.is_(True), Project.archived_at.is_(None))
+                 .where(Schedule.enabled.is_(True), Project.archived_at.is_(None),
+                        ~exists().where(Workspace.team_id == Schedule.team_id,
+                                        Workspace.state != WorkspaceState.INSTALLED))
                  .order_by(Schedule.id))
     rows = (await session.execute(statement)).all()
     # func.max loses the column type on SQLite: make it an aware UTC datetime either way.

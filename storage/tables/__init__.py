@@ -9,8 +9,9 @@ from storage.tables.schedules import CheckinAnswer, Schedule, ScheduleRun
 from storage.tables.slack_message import SlackMessage
 from storage.tables.slack_installs import SlackBots, SlackInstallations, SlackOAuthStates, SlackTokenLease
 from storage.tables.team import RoleAssignment, Stakeholder
+from storage.tables.workspace import Workspace, WorkspaceState
 
 __all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AlertStorm", "AuditEntry", "CheckinAnswer",
            "ChecklistTick", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTransition", "Project",
-           "RoleAssignment", "Schedule", "ScheduleRun", "SlackBots", "SlackInstallations", "SlackMessage", "SlackOAuthStates",
-           "SlackTokenLease", "Stakeholder"]
+           "RoleAssignment", "Schedule", "ScheduleRun", "SlackBots", "SlackInstallations", "SlackMessage",
+           "SlackOAuthStates", "SlackTokenLease", "Stakeholder", "Workspace", "WorkspaceState"]

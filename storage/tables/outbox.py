@@ -16,6 +16,7 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"                # Slack accepted it; result_ts/result_channel hold the answer
     FAILED = "failed"            # Slack refused it for good, or it kept failing past the deadline
     SUPERSEDED = "superseded"    # a newer row with the same replace_key made it pointless
+    PARKED = "parked"            # its workspace has no token (uninstalled, revoked): kept, unsent, until a reinstall
 
 
 OPEN = text("status IN ('pending', 'sending')")

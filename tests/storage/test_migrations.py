@@ -35,8 +35,8 @@ async def test_upgrading_again_changes_nothing(database_url):
         async with engine.connect() as connection:
             tables = await connection.run_sync(lambda sync: sorted(inspect(sync).get_table_names()))
         assert tables == ["alembic_version", "alert", "alert_feedback", "alert_group", "alert_route", "alert_storm", "audit_log", "checkin_answer", "checklist_tick", "outbox", "outbox_throttle", "phase_transition",
-                          "project", "role_assignment", "schedule", "schedule_run", "slack_bots", "slack_installations", "slack_message",
-                          "slack_oauth_states", "slack_token_lease", "stakeholder"]
+                          "project", "role_assignment", "schedule", "schedule_run", "slack_bots", "slack_installations",
+                          "slack_message", "slack_oauth_states", "slack_token_lease", "stakeholder", "workspace"]
     finally:
         await engine.dispose()
 

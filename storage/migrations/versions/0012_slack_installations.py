@@ -3,7 +3,7 @@ store (slack_oauth_states) tables, column for column as the sdk's SQLAlchemy sto
 (tests/storage compares them), and the lease of one token refresh at a time (slack_token_lease).
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0013
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = '0007'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
