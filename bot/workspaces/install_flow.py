@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.error import BoltError
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
@@ -65,10 +66,19 @@ class CrispOAuthFlow(AsyncOAuthFlow):
 
 
 def build_install_flow(settings: Settings, store: CrispInstallationStore, states: CrispOAuthStateStore,
-                       client: AsyncWebClient, clock: Clock) -> CrispOAuthFlow:
+                       client: AsyncWebClient, clock: Clock,
+                       on_installed: Callable[[Installation], Awaitable[object]]) -> CrispOAuthFlow:
+    """`on_installed` runs after the installation is stored (the workspace's own records: resumed when it
+    had uninstalled Crisp before)."""
     slash_command = settings.slash_command
 
     async def success(args: AsyncSuccessArgs) -> BoltResponse:
+        try:
+            await on_installed(args.installation)
+        except (DatabaseBusy, SQLAlchemyError, OSError) as exc:
+            # The token is stored: the workspace's first request resumes it (bot/workspaces/gate.py).
+            log.warning("installed %s, but recording it failed (%s); its first request will", 
+                        args.installation.team_id, exc)
         return BoltResponse(status=200, body=success_page(args.installation.team_name, slash_command),
                             headers=_forget_state(args.settings))
 

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
-from storage.db import Database
+from bot.workspaces.store import CrispInstallationStore
 from storage.queries import slack_installs as rows
 from storage.queries.slack_installs import aware_utc, naive_utc
 
@@ -66,12 +66,14 @@ def process_name() -> str:
 
 
 class InstalledTokens:
-    def __init__(self, db: Database, clock: Clock, *, client_id: str, client_secret: str, client: AsyncWebClient,
+    def __init__(self, store: CrispInstallationStore, clock: Clock, *, client_secret: str, client: AsyncWebClient,
                  rotation_minutes: int = ROTATION_WINDOW_MINUTES, cache_seconds: float = CACHE_SECONDS,
                  lease_seconds: float = LEASE_SECONDS, wait_seconds: float = WAIT_FOR_REFRESH_SECONDS):
-        self.db = db
+        self.store = store
+        self.db = store.db
         self.clock = clock
-        self.client_id = client_id
+        self.client_id = store.client_id
+        store.on_change = self.drop_cached
         self._client_secret = client_secret
         self._client = client
         self.window = timedelta(minutes=rotation_minutes)
@@ -88,9 +90,15 @@ class InstalledTokens:
         return bot.token if bot is not None else None
 
     # -- reads -------------------------------------------------------------
-    def forget(self, enterprise_id: str | None, team_id: str | None) -> None:
-        """Drop the cached token (the installation changed in this process: installed, uninstalled)."""
+    def drop_cached(self, enterprise_id: str | None, team_id: str | None) -> None:
+        """The installation changed in this process (installed, uninstalled): read it again next time."""
         self._cache.pop((enterprise_id, team_id), None)
+
+    async def forget(self, team_id: str, enterprise_id: str | None = None) -> None:
+        """Delete the workspace's tokens (uninstalled, revoked): its bot rows and installation rows at once,
+        so no row is left that could authorize with a revoked token."""
+        await self.store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        self.drop_cached(enterprise_id, team_id)
 
     async def installed(self, team_id: str | None, enterprise_id: str | None = None) -> InstalledBot | None:
         """The stored bot of this workspace, from the cache when read within `cache_seconds`; no refresh."""
