@@ -124,7 +124,7 @@ def _main(argv: list[str] | None) -> int:
         return 2
     if args.command == "manifest":
         try:
-            manifest = build_manifest(settings.slash_command, request_url=args.request_url)
+            manifest = build_manifest(settings.slash_command, request_url=args.request_url, oauth=settings.oauth)
         except ManifestError as exc:
             print(f"crisp: {exc}", file=sys.stderr)
             return 2
