@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bot.errors import Refused
 
 PROJECT_LEADS = frozenset({"product-owner", "product-manager"})
+ADMINS_ONLY = frozenset({"(crisp admin)"})  # no project role has this name: only CRISP_ADMINS may
 
 
 class Action(enum.Enum):
@@ -20,6 +21,7 @@ class Action(enum.Enum):
     SET_OBJECTIVE = "set the project's goal and success metric"
     MANAGE_SCHEDULES = "manage schedules"
     CONTRIBUTE = "work on the project"
+    MANAGE_WORKSPACE = "manage the workspace's alert token and alert channel"
 
 
 # Roles that may take each action besides admins; None = anyone.
@@ -32,11 +34,13 @@ ALLOWED_ROLES: dict[Action, frozenset[str] | None] = {
     Action.SET_OBJECTIVE: PROJECT_LEADS,
     Action.MANAGE_SCHEDULES: PROJECT_LEADS,
     Action.CONTRIBUTE: frozenset(),  # any role at all
+    Action.MANAGE_WORKSPACE: ADMINS_ONLY,
 }
 
 WHO_MAY = {
     PROJECT_LEADS: "Crisp admins and the project's product owner or product manager",
     frozenset(): "Crisp admins and members of the project team (anyone holding a role)",
+    ADMINS_ONLY: "Crisp admins (CRISP_ADMINS)",
 }
 
 

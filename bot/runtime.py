@@ -185,7 +185,8 @@ class Runtime:
         log.info("bot token belongs to %s in team %s (%s)", identity.user_name, identity.team_name, identity.team_id)
         if identity.team_id:
             # The token works, so the workspace has Crisp installed: recorded, or resumed after an uninstall.
-            await workspaces.installed(self.services, identity.team_id, enterprise_id=identity.enterprise_id)
+            await workspaces.installed(self.services, identity.team_id, enterprise_id=identity.enterprise_id,
+                                       audit_first=False)
 
     def _background(self, coroutine, name: str) -> None:
         self._background_tasks.append(asyncio.create_task(coroutine, name=name))

@@ -29,6 +29,7 @@ class SlackTestClient:
         self.base_url = base_url
         self.signing_secret = signing_secret
         self.clock = clock
+        self.team_id = team_id  # the workspace every request comes from
         self.http = aiohttp.ClientSession()
 
     async def post_raw(self, body: str, headers: dict[str, str], path: str = "/slack/events") -> Answer:
@@ -47,7 +48,7 @@ class SlackTestClient:
     async def command(self, text: str, *, user: str = "U0ADMIN", channel: str = "C0CHURN",
                       trigger_id: str = "", command: str = "/crisp", retry_num: int | None = None) -> Answer:
         body, content_type = slack.slash_command(command, text, Person(user, user.lower()), Place(channel, channel.lower()),
-                                                 trigger_id or slack.new_trigger_id())
+                                                 trigger_id or slack.new_trigger_id(), team_id=self.team_id)
         return await self.post_signed(body, content_type, retry_num=retry_num)
 
     async def press(self, action_id: str, *, user: str = "U0ADMIN", channel: str = "C0CHURN", value: str | None = None,
@@ -59,17 +60,18 @@ class SlackTestClient:
             action["value"] = value
         payload = slack.block_action(Person(user, user.lower()), action, trigger_id or slack.new_trigger_id(),
                                      place=Place(channel, channel.lower()), message=message or {"ts": "1.000001"},
-                                     ephemeral=response_url is not None)
+                                     ephemeral=response_url is not None, team_id=self.team_id)
         if response_url is not None:
             payload["response_url"] = response_url
         return await self.post_signed(*slack.interactive(payload), retry_num=retry_num)
 
     async def submit(self, view: dict, values: dict, *, user: str = "U0ADMIN") -> Answer:
-        payload = slack.view_submission(Person(user, user.lower()), view, values, slack.new_trigger_id())
+        payload = slack.view_submission(Person(user, user.lower()), view, values, slack.new_trigger_id(),
+                                        team_id=self.team_id)
         return await self.post_signed(*slack.interactive(payload))
 
     async def event(self, event: dict, *, event_id: str | None = None, retry_num: int | None = None) -> Answer:
-        body, content_type = slack.event(event)
+        body, content_type = slack.event(event, team_id=self.team_id)
         if event_id is not None:
             data = json.loads(body)
             data["event_id"] = event_id

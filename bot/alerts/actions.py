@@ -52,7 +52,7 @@ async def press(services: Services, *, team_id: str, user_id: str, pressed: Pres
     """Apply a press. Returns a private acknowledgement for the presser (feedback), else None."""
     async with services.db.transaction() as session:
         group = await alert_rows.get_group(session, pressed.group_id, lock=True)
-        if group is None:
+        if group is None or not alert_rows.belongs_to(group, team_id):
             raise UserError("Crisp no longer knows this alert.")
         roles = await team.roles_of(session, group.project_id, user_id) if group.project_id else frozenset()
         caller = Caller(team_id=team_id, user_id=user_id, is_admin=services.is_admin(user_id), roles=roles)

@@ -15,6 +15,7 @@ from bot.alerts import routing
 from bot.alerts.model import FIRING, RESOLVED, NormalisedAlert, NormalisedGroup, digest
 from bot.services import Services
 from storage.queries import alerts as alert_rows
+from storage.queries import workspaces as workspace_rows
 from storage.tables import Alert, AlertGroup
 
 log = logging.getLogger("crisp.alerts")
@@ -31,6 +32,29 @@ def hashed_key(group_key: str) -> str:
     return hashlib.sha256(group_key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The workspace a body's alerts are for, and what routing needs of it."""
+
+    team_id: str | None          # None: single-workspace mode before Slack said which workspace
+    alert_channel: str | None    # for alerts that match no project
+    keyed_by_team: bool          # many workspaces: two workspaces' identical group keys are two groups
+
+    def key(self, group_key: str) -> str:
+        return hashed_key(f"{self.team_id}\x00{group_key}" if self.keyed_by_team else group_key)
+
+
+async def scope_for(services: Services, session: AsyncSession, team_id: str | None) -> Scope:
+    """`team_id` is the workspace whose alert token was presented; None: ALERT_TOKEN (or the HMAC secret),
+    which belongs to the single workspace."""
+    team_id = team_id or services.bot_team_id()
+    workspace = await workspace_rows.get(session, team_id) if team_id else None
+    channel = workspace.alert_channel if workspace is not None else None
+    if not services.multi_workspace:
+        channel = services.settings.alert_channel or channel
+    return Scope(team_id, channel, services.multi_workspace)
+
+
 def alert_digest(alert: NormalisedAlert) -> str:
     """What the message shows of an alert; the same digest again is a repeat."""
     return digest(alert.status, alert.summary, alert.labels, alert.annotations, alert.values, alert.links,
@@ -42,8 +66,9 @@ def alert_digest(alert: NormalisedAlert) -> str:
 FUTURE_START_TOLERANCE = timedelta(days=366)
 
 
-async def ingest(services: Services, groups: list[NormalisedGroup]) -> Stored:
-    """Everything in `groups` is stored, or nothing is (the transaction fails as a whole)."""
+async def ingest(services: Services, groups: list[NormalisedGroup], *, team_id: str | None = None) -> Stored:
+    """Everything in `groups` is stored, or nothing is (the transaction fails as a whole). `team_id`: the
+    workspace the alerts are for (its alert token); None: ALERT_TOKEN's single workspace."""
     stored = Stored()
     now = services.clock.now()
     for group in groups:
@@ -53,21 +78,22 @@ async def ingest(services: Services, groups: list[NormalisedGroup]) -> Stored:
             if alert.starts_at is not None and alert.starts_at > now + FUTURE_START_TOLERANCE:
                 alert.starts_at = now
     async with services.db.transaction() as session:
-        routes = await alert_rows.all_routes(session)
+        scope = await scope_for(services, session, team_id)
+        routes = await alert_rows.routes_in(session, scope.team_id)
         # Every body locks its groups in one order (PostgreSQL): two bodies naming the same groups in
         # different orders would otherwise each hold one and wait for the other, a deadlock.
-        for group in sorted(groups, key=lambda g: (g.source, hashed_key(g.group_key))):
-            await _store_group(services, session, group, routes, now, stored)
+        for group in sorted(groups, key=lambda g: (g.source, scope.key(g.group_key))):
+            await _store_group(services, session, group, scope, routes, now, stored)
     return stored
 
 
-async def _store_group(services: Services, session: AsyncSession, incoming: NormalisedGroup, routes, now: datetime,
-                       stored: Stored) -> None:
-    key = hashed_key(incoming.group_key)
+async def _store_group(services: Services, session: AsyncSession, incoming: NormalisedGroup, scope: Scope, routes,
+                       now: datetime, stored: Stored) -> None:
+    key = scope.key(incoming.group_key)
     group = await alert_rows.group_by_key(session, incoming.source, key, lock=True)
     storable = [a for a in incoming.alerts if not a.only_if_known]
     if group is None and storable and len({a.fingerprint for a in storable}) == len(storable):
-        if await _store_new_group(services, session, incoming, key, storable, routes, now, stored):
+        if await _store_new_group(session, incoming, key, storable, scope, routes, now, stored):
             return
         group = await alert_rows.group_by_key(session, incoming.source, key, lock=True)  # stored a moment ago
     if group is None:
@@ -107,11 +133,11 @@ async def _store_group(services: Services, session: AsyncSession, incoming: Norm
             changed = True
         stored.alerts += 1
     stored.groups += 1
-    await _refresh_group(services, session, group, incoming, list(existing.values()), routes, now, changed, stored)
+    await _refresh_group(session, group, incoming, list(existing.values()), scope, routes, now, changed, stored)
 
 
-async def _store_new_group(services: Services, session: AsyncSession, incoming: NormalisedGroup, key: str,
-                           alerts: list[NormalisedAlert], routes, now: datetime, stored: Stored) -> bool:
+async def _store_new_group(session: AsyncSession, incoming: NormalisedGroup, key: str, alerts: list[NormalisedAlert],
+                           scope: Scope, routes, now: datetime, stored: Stored) -> bool:
     """The common case in a storm, in two statements: a group nobody stored yet, inserted with its final
     state (what `_refresh_group` would make of it), and its alerts in one multi-row insert. False when
     someone stored the same group a moment ago (the caller updates that one instead)."""
@@ -125,7 +151,7 @@ async def _store_new_group(services: Services, session: AsyncSession, incoming: 
     started = min(row["starts_at"] for row in (firing or rows))
     found = await routing.destination(
         session, slug=incoming.project_slug, label_sets=[incoming.common_labels, *(a.labels for a in alerts)],
-        routes=routes, alert_channel=services.settings.alert_channel, bot_team=services.bot_team_id())
+        routes=routes, alert_channel=scope.alert_channel, team_id=scope.team_id)
     group_id = await alert_rows.insert_group(session, dict(
         source=incoming.source, group_key=key, title=incoming.title, severity=incoming.severity,
         summary=incoming.summary, rule=incoming.rule, kind=incoming.kind, common_labels=incoming.common_labels,
@@ -146,8 +172,8 @@ async def _store_new_group(services: Services, session: AsyncSession, incoming: 
     return True
 
 
-async def _refresh_group(services: Services, session: AsyncSession, group: AlertGroup, incoming: NormalisedGroup,
-                         alerts: list[Alert], routes, now: datetime, changed: bool, stored: Stored) -> None:
+async def _refresh_group(session: AsyncSession, group: AlertGroup, incoming: NormalisedGroup, alerts: list[Alert],
+                         scope: Scope, routes, now: datetime, changed: bool, stored: Stored) -> None:
     firing = [a for a in alerts if a.status == FIRING]
     status = FIRING if firing else RESOLVED
     if status != group.status:
@@ -172,7 +198,7 @@ async def _refresh_group(services: Services, session: AsyncSession, group: Alert
     group.started_at = min([a.starts_at for a in firing] or [group.started_at])
     group.last_seen_at = now
     if group.channel_id is None:
-        await _route(services, session, group, incoming, alerts, routes)
+        await _route(session, group, incoming, alerts, scope, routes)
     if changed:
         group.revision += 1
         # A change is due now, even when a thread reply of the group was put off until later.
@@ -181,11 +207,11 @@ async def _refresh_group(services: Services, session: AsyncSession, group: Alert
     await session.flush()
 
 
-async def _route(services: Services, session: AsyncSession, group: AlertGroup, incoming: NormalisedGroup,
-                 alerts: list[Alert], routes) -> None:
+async def _route(session: AsyncSession, group: AlertGroup, incoming: NormalisedGroup, alerts: list[Alert],
+                 scope: Scope, routes) -> None:
     found = await routing.destination(
         session, slug=incoming.project_slug, label_sets=[group.common_labels, *(a.labels for a in alerts)],
-        routes=routes, alert_channel=services.settings.alert_channel, bot_team=services.bot_team_id())
+        routes=routes, alert_channel=scope.alert_channel, team_id=scope.team_id)
     group.team_id = found.team_id or group.team_id
     group.project_id = found.project.id if found.project is not None else None
     group.channel_id = found.channel_id

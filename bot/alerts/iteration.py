@@ -74,6 +74,8 @@ async def form(services: Services, *, team_id: str, user_id: str, group_id: int,
     """The modal for the button (the caller may move phases, the project is in deployment). Raises
     Refused (naming the action) or UserError."""
     offer = await _offer(services, group_id)
+    if not alert_rows.belongs_to(offer.group, team_id):
+        raise UserError("Only drift and performance alerts of a project start an iteration.")
     caller = await lifecycle.caller_in(services, team_id, user_id, offer.project.id)
     caller.require(Action.CHANGE_PHASE)
     return views.iteration_modal(offer.group, offer.project, DEFAULT_TARGET, channel_id=channel_id)
@@ -86,7 +88,8 @@ async def start(services: Services, *, team_id: str, user_id: str, group_id: int
         raise UserError("Pick an earlier phase to go back to.")
     async with services.db.read() as session:
         group = await alert_rows.get_group(session, group_id)
-    if group is None or group.project_id is None or group.kind not in ITERATION_KINDS:
+    if group is None or group.project_id is None or group.kind not in ITERATION_KINDS \
+            or not alert_rows.belongs_to(group, team_id):
         raise UserError("Only drift and performance alerts of a project start an iteration.")
     caller = await lifecycle.caller_in(services, team_id, user_id, group.project_id)
     request = lifecycle.MoveRequest(target, reason(group), request_key=request_key, confirmed=True,

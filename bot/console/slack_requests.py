@@ -72,12 +72,13 @@ def escape_like_slack(text: str, users: dict[str, Person], places: dict[str, Pla
     return re.sub(r"(?<![\w<&])#([\w\-]+)", place, text)
 
 
-def slash_command(command: str, text: str, user: Person, place: Place, trigger_id: str) -> tuple[str, str]:
+def slash_command(command: str, text: str, user: Person, place: Place, trigger_id: str, *,
+                  team_id: str = TEAM_ID) -> tuple[str, str]:
     body = urlencode({
-        "token": "console", "team_id": TEAM_ID, "team_domain": TEAM_DOMAIN, "channel_id": place.id,
+        "token": "console", "team_id": team_id, "team_domain": TEAM_DOMAIN, "channel_id": place.id,
         "channel_name": place.name, "user_id": user.id, "user_name": user.name, "command": command,
         "text": text, "api_app_id": APP_ID, "is_enterprise_install": "false",
-        "response_url": f"https://hooks.slack.invalid/commands/{TEAM_ID}/console",
+        "response_url": f"https://hooks.slack.invalid/commands/{team_id}/console",
         "trigger_id": trigger_id,
     })
     return body, "application/x-www-form-urlencoded"
@@ -87,16 +88,16 @@ def interactive(payload: dict[str, Any]) -> tuple[str, str]:
     return urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
 
 
-def user_object(user: Person) -> dict[str, Any]:
-    return {"id": user.id, "username": user.name, "name": user.name, "team_id": TEAM_ID}
+def user_object(user: Person, team_id: str = TEAM_ID) -> dict[str, Any]:
+    return {"id": user.id, "username": user.name, "name": user.name, "team_id": team_id}
 
 
 def block_action(user: Person, action: dict[str, Any], trigger_id: str, *, place: Place | None = None,
                  message: dict[str, Any] | None = None, view: dict[str, Any] | None = None,
-                 ephemeral: bool = False) -> dict[str, Any]:
+                 ephemeral: bool = False, team_id: str = TEAM_ID) -> dict[str, Any]:
     payload: dict[str, Any] = {
-        "type": "block_actions", "user": user_object(user), "api_app_id": APP_ID, "token": "console",
-        "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN}, "trigger_id": trigger_id,
+        "type": "block_actions", "user": user_object(user, team_id), "api_app_id": APP_ID, "token": "console",
+        "team": {"id": team_id, "domain": TEAM_DOMAIN}, "trigger_id": trigger_id,
         "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
     }
     if view is not None:
@@ -107,25 +108,26 @@ def block_action(user: Person, action: dict[str, Any], trigger_id: str, *, place
                                 "channel_id": place.id if place else None, "is_ephemeral": ephemeral}
         payload["channel"] = {"id": place.id, "name": place.name} if place else None
         payload["message"] = message
-        payload["response_url"] = f"https://hooks.slack.invalid/actions/{TEAM_ID}/console"
+        payload["response_url"] = f"https://hooks.slack.invalid/actions/{team_id}/console"
     return payload
 
 
-def view_submission(user: Person, view: dict[str, Any], values: dict[str, Any], trigger_id: str) -> dict[str, Any]:
+def view_submission(user: Person, view: dict[str, Any], values: dict[str, Any], trigger_id: str, *,
+                    team_id: str = TEAM_ID) -> dict[str, Any]:
     submitted = {**view, "state": {"values": values}}
-    return {"type": "view_submission", "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
-            "user": user_object(user), "api_app_id": APP_ID, "token": "console", "trigger_id": trigger_id,
+    return {"type": "view_submission", "team": {"id": team_id, "domain": TEAM_DOMAIN},
+            "user": user_object(user, team_id), "api_app_id": APP_ID, "token": "console", "trigger_id": trigger_id,
             "view": submitted, "response_urls": []}
 
 
-def event(event_body: dict[str, Any], *, bot_user_id: str | None = None) -> tuple[str, str]:
+def event(event_body: dict[str, Any], *, bot_user_id: str | None = None, team_id: str = TEAM_ID) -> tuple[str, str]:
     """An Events API callback; with `bot_user_id`, the `authorizations` Slack sends along (who may see it)."""
     body: dict[str, Any] = {
-        "token": "console", "team_id": TEAM_ID, "api_app_id": APP_ID, "type": "event_callback",
+        "token": "console", "team_id": team_id, "api_app_id": APP_ID, "type": "event_callback",
         "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(time.time()),
         "event": {**event_body, "event_ts": f"{time.time():.6f}"},
     }
     if bot_user_id is not None:
-        body["authorizations"] = [{"enterprise_id": None, "team_id": TEAM_ID, "user_id": bot_user_id,
+        body["authorizations"] = [{"enterprise_id": None, "team_id": team_id, "user_id": bot_user_id,
                                    "is_bot": True, "is_enterprise_install": False}]
     return json.dumps(body), "application/json"

@@ -50,16 +50,18 @@ async def uninstalled(services: Services, team_id: str, *, enterprise_id: str | 
 
 
 async def installed(services: Services, team_id: str, *, enterprise_id: str | None = None,
-                    installer: str | None = None) -> bool:
-    """Record an install (the OAuth flow's success, or start-up's auth.test in single-workspace mode).
-    True when it resumed a workspace that was uninstalled."""
+                    installer: str | None = None, audit_first: bool = True) -> bool:
+    """Record an install (the OAuth flow's success, or start-up's auth.test in single-workspace mode, which
+    passes `audit_first=False`: learning its own workspace is no event). True when it resumed a workspace
+    that was uninstalled."""
     now = services.clock.now()
     async with services.db.transaction() as session:
         known = await rows.get(session, team_id, lock=True)
         workspace = known or await rows.ensure(session, team_id, enterprise_id=enterprise_id, now=now)
         if known is None:
-            await audit.record(session, team_id=team_id, project_id=None, actor_id=installer or ACTOR,
-                               action="workspace.installed", now=now)
+            if audit_first:
+                await audit.record(session, team_id=team_id, project_id=None, actor_id=installer or ACTOR,
+                                   action="workspace.installed", now=now)
             return False
         if workspace.state == WorkspaceState.INSTALLED:
             return False

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from bot.alerts.formats import PARSERS, FormatError
 from bot.alerts.formats.common import scrub
+from bot.alerts import tokens as alert_tokens
 from bot.alerts.ingest import ingest
 from bot.services import Services
 from storage.db import DatabaseBusy
@@ -49,10 +50,8 @@ class Credentials:
     def bearer_ok(self, headers) -> bool:
         if self._token is None:
             return False
-        scheme, _, given = headers.get("Authorization", "").strip().partition(" ")
-        if scheme.lower() != "bearer":
-            return False
-        return hmac.compare_digest(given.strip().encode("utf-8", "surrogateescape"), self._token)
+        given = bearer_of(headers)
+        return given is not None and hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self._token)
 
     def wants_body(self, headers) -> bool:
         """Whether the request may still pass by a signature over its body."""
@@ -70,6 +69,11 @@ class Credentials:
         expected = hmac.new(self._secret, signed, hashlib.sha256).hexdigest().encode()
         given = headers.get(SIGNATURE_HEADER, "").strip().lower().encode("utf-8", "surrogateescape")
         return hmac.compare_digest(given, expected)
+
+
+def bearer_of(headers) -> str | None:
+    scheme, _, given = headers.get("Authorization", "").strip().partition(" ")
+    return given.strip() if scheme.lower() == "bearer" and given.strip() else None
 
 
 def _refuse_constant(name: str):
@@ -105,9 +109,21 @@ def routes(services: Services, *, on_stored: Callable[[], None] = lambda: None) 
         return web.json_response(body, status=status, headers=headers)
 
     def receiver(source: str):
-        parse = PARSERS[source]
-
         async def receive(request: web.Request) -> web.Response:
+            # A workspace's own token (`/crisp alerts token`): its alerts stay inside that workspace.
+            presented = bearer_of(request.headers)
+            try:
+                workspace = await alert_tokens.workspace_of(services, presented) if presented else None
+            except DatabaseBusy:
+                return refuse(source, 503, "busy", {"error": "busy, try again"}, request,
+                              headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})
+            if workspace is not None:
+                return await accept(source, request, team_id=workspace.team_id)
+            if services.multi_workspace:
+                # ALERT_TOKEN and the HMAC secret name no workspace when Crisp serves several.
+                return refuse(source, 401, "unauthorized", {"error": "missing or wrong credential: use the "
+                              "workspace's alert token (`/crisp alerts token`)"}, request,
+                              headers={"WWW-Authenticate": "Bearer"})
             if not credentials.configured:
                 metrics.alerts_failed.labels(source=source, reason="unauthorized").inc()
                 log.warning("alert request refused: ALERT_TOKEN is not set, so the alert endpoints answer 401 to "
@@ -119,6 +135,12 @@ def routes(services: Services, *, on_stored: Callable[[], None] = lambda: None) 
             if not bearer and not credentials.wants_body(request.headers):
                 return refuse(source, 401, "unauthorized", {"error": "missing or wrong credential"}, request,
                               headers={"WWW-Authenticate": "Bearer"})
+            return await accept(source, request, team_id=None, bearer=bearer)
+
+        async def accept(source: str, request: web.Request, *, team_id: str | None,
+                         bearer: bool = True) -> web.Response:
+            """The credential names the workspace (None: ALERT_TOKEN's single one); size, format, store."""
+            parse = PARSERS[source]
             if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
                 return refuse(source, 413, "too_large", {"error": f"body over {MAX_BODY_BYTES} bytes"}, request)
             try:
@@ -135,7 +157,7 @@ def routes(services: Services, *, on_stored: Callable[[], None] = lambda: None) 
             received = sum(len(group.alerts) for group in groups)
             metrics.alerts_received.labels(source=source).inc(received)
             try:
-                stored = await ingest(services, groups)
+                stored = await ingest(services, groups, team_id=team_id)
             except DatabaseBusy:
                 return refuse(source, 503, "busy", {"error": "busy, try again"}, request,
                               headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})

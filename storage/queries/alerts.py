@@ -43,6 +43,12 @@ async def insert_group(session: AsyncSession, values: dict) -> int | None:
     return (await session.execute(statement, row)).scalar_one_or_none()
 
 
+def belongs_to(group: AlertGroup, team_id: str) -> bool:
+    """Whether a person of workspace `team_id` may see or act on the group (one of no workspace yet:
+    stored before the bot knew its own, in single-workspace mode)."""
+    return group.team_id is None or group.team_id == team_id
+
+
 async def insert_alerts(session: AsyncSession, group_id: int, rows: list[dict]) -> None:
     """A new group's alerts, in one executemany (rows are Alert's columns, without group_id)."""
     await session.execute(insert(Alert.__table__), [{"relayed_status": None, **row, "group_id": group_id}
@@ -120,16 +126,18 @@ _OPEN_OF_PROJECT = (select(AlertGroup).where(*_PROJECT_FIRING)
 _OPEN_COUNT_OF_PROJECT = select(func.count()).select_from(AlertGroup).where(*_PROJECT_FIRING)
 
 
-async def open_groups(session: AsyncSession, *, project_id: int | None, limit: int) -> tuple[list[AlertGroup], int]:
-    """Firing groups of a project (None: of no project), newest first, and how many there are in all."""
+async def open_groups(session: AsyncSession, *, project_id: int | None, limit: int,
+                      team_id: str | None = None) -> tuple[list[AlertGroup], int]:
+    """Firing groups of a project (None: of no project, in workspace `team_id` or of none yet), newest
+    first, and how many there are in all."""
     if project_id is not None:
         params = {"project_id": project_id, "limit": limit}
         groups = list((await session.execute(_OPEN_OF_PROJECT, params)).scalars())
         total = (await session.execute(_OPEN_COUNT_OF_PROJECT, params)).scalar_one() if len(groups) == limit \
             else len(groups)
         return groups, total
-    where = [AlertGroup.status == "firing",
-             AlertGroup.project_id == project_id if project_id is not None else AlertGroup.project_id.is_(None)]
+    where = [AlertGroup.status == "firing", AlertGroup.project_id.is_(None),
+             or_(AlertGroup.team_id == team_id, AlertGroup.team_id.is_(None))]
     groups = (await session.execute(
         select(AlertGroup).where(*where).order_by(AlertGroup.started_at.desc(), AlertGroup.id.desc()).limit(limit)
     )).scalars()
@@ -139,10 +147,13 @@ async def open_groups(session: AsyncSession, *, project_id: int | None, limit: i
 
 # -- routes -------------------------------------------------------------------------------------------
 
-async def all_routes(session: AsyncSession) -> list[tuple[AlertRoute, Project]]:
-    """Every route to an active project, oldest first (the first match wins)."""
+async def routes_in(session: AsyncSession, team_id: str | None) -> list[tuple[AlertRoute, Project]]:
+    """Every route of the workspace to an active project, oldest first (the first match wins). None:
+    every workspace's (single-workspace mode before Slack said which workspace the bot is in)."""
     statement = (select(AlertRoute, Project).join(Project, Project.id == AlertRoute.project_id)
                  .where(Project.archived_at.is_(None)).order_by(AlertRoute.id))
+    if team_id is not None:
+        statement = statement.where(AlertRoute.team_id == team_id)
     return [(route, project) for route, project in (await session.execute(statement)).all()]
 
 
@@ -163,10 +174,10 @@ async def remove_route(session: AsyncSession, route_id: int) -> None:
 
 
 async def active_project_by_slug(session: AsyncSession, slug: str, team_id: str | None) -> Project | None:
-    """The active project with this slug: in the bot's workspace when known (one workspace today)."""
+    """The workspace's active project with this slug (None: any workspace's, as for `routes_in`)."""
     statement = select(Project).where(Project.slug == slug, Project.archived_at.is_(None))
     if team_id is not None:
-        statement = statement.order_by((Project.team_id == team_id).desc())
+        statement = statement.where(Project.team_id == team_id)
     return (await session.execute(statement.order_by(Project.id).limit(1))).scalars().first()
 
 

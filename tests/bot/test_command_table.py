@@ -70,7 +70,8 @@ def test_arguments_are_declared_in_the_row():
         "phase history": False, "roles": False, "role add @user ROLE": True, "role remove @user ROLE": True,
         "stakeholder add @user": True, "stakeholder remove @user": True, "project goal [TEXT]": True,
         "project metric [TEXT]": True, "alerts": False, "alerts route KEY=VALUE": True,
-        "alerts unroute KEY=VALUE": True, "checkin every DAYS at HH:MM [TZ]": True, "checkin now": False,
+        "alerts unroute KEY=VALUE": True, "alerts token": False, "alerts token rotate": False,
+        "alerts channel [#CHANNEL|off]": True, "checkin every DAYS at HH:MM [TZ]": True, "checkin now": False,
         "checkin off": False, "digest every DAYS at HH:MM [TZ]": True, "digest now": False, "digest off": False}
     later = Command(("milestone", "add"), "adds a milestone", nothing, args="NAME [due YYYY-MM-DD]")
     assert (later.usage, later.takes_args) == ("milestone add NAME [due YYYY-MM-DD]", True)
@@ -88,5 +89,6 @@ def test_help_order_is_the_declared_order():
         "help", "status", "project create NAME", "project list", "project archive", "phase", "phase next [NOTE]",
         "phase set PHASE [NOTE]", "phase history", "roles", "role add @user ROLE", "role remove @user ROLE",
         "stakeholder add @user", "stakeholder remove @user", "project goal [TEXT]", "project metric [TEXT]",
-        "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE", "checkin every DAYS at HH:MM [TZ]",
+        "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE", "alerts token", "alerts token rotate",
+        "alerts channel [#CHANNEL|off]", "checkin every DAYS at HH:MM [TZ]",
         "checkin now", "checkin off", "digest every DAYS at HH:MM [TZ]", "digest now", "digest off"]
