@@ -9,8 +9,12 @@ Starts four servers as separate processes, on loopback:
 and sends each the same signed slash command, one request at a time, interleaving them in
 rounds so machine noise falls on all alike. Prints p50/p99 per server and the ratios.
 
-    python bench/latency.py [--requests 3000] [--database-url URL]
+    python bench/latency.py [--requests 3000] [--database-url URL] [--oauth]
 Targets: crisp p50 within 2x bare-aiohttp, and below bolt-default.
+
+With --oauth Crisp serves many workspaces (SLACK_CLIENT_ID/SECRET, no SLACK_BOT_TOKEN): 1,000 workspaces are
+installed (slack-sdk's installation tables) and each has a project of its own; Crisp's status requests go
+round the workspaces, so each is authorized from the installation store (its cache mostly cold) as well.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ AUDIT_ROWS = 1000
 TRANSITIONS = 200
 ROLE_CHANGES = 50
 # The commands measured on Crisp, each with the first words its answer must start with.
+INSTALLED_WORKSPACES = 1000
+OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET = "1111111111.2222222222", "bench-client-secret"
 CRISP_CASES = {"status": "Bench Radar is in Modeling", "phase": "Bench Radar is in Modeling",
                "phase history": "Bench Radar phase history: 199 moves, now in Modeling",
                "roles": "Bench Radar team:"}
@@ -117,6 +123,40 @@ async def seed(database_url: str) -> None:
     await db.dispose()
 
 
+def workspace(n: int) -> tuple[str, str]:
+    """(team, channel) of installed workspace n; workspace 0 is the seeded one."""
+    return (TEAM, CHANNEL) if n == 0 else (f"T{n:04d}BENCH", f"C{n:04d}BENCH")
+
+
+async def seed_installs(database_url: str) -> None:
+    """INSTALLED_WORKSPACES installations with a bot token each, and a project in every other workspace."""
+    from datetime import UTC, datetime, timedelta
+
+    from slack_sdk.oauth.installation_store import Installation
+
+    from bot.workspaces.store import CrispInstallationStore
+    from storage.db import Database
+    from storage.tables import Project
+
+    db = Database(database_url)
+    store = CrispInstallationStore(db, OAUTH_CLIENT_ID)
+    now = datetime.now(UTC)
+    for n in range(INSTALLED_WORKSPACES):
+        team, _ = workspace(n)
+        await store.async_save(Installation(
+            app_id="A0CRISP", team_id=team, team_name=f"Bench {n}", bot_token=f"xoxb-bench-{n}", bot_id=f"B{n:04d}",
+            bot_user_id=f"U{n:04d}BOT", bot_scopes="commands,chat:write", user_id=USER,
+            bot_refresh_token="xoxe-1-bench", bot_token_expires_at=now + timedelta(hours=12),
+            installed_at=now.timestamp()))
+    async with db.transaction() as session:
+        for n in range(1, INSTALLED_WORKSPACES):
+            team, channel = workspace(n)
+            session.add(Project(team_id=team, channel_id=channel, name=f"Bench Radar {n}", slug=f"bench-radar-{n}",
+                                phase="modeling", phase_since=now - timedelta(days=2), iteration=1, created_by=USER,
+                                created_at=now - timedelta(days=3)))
+    await db.dispose()
+
+
 async def start(name: str, args: list[str], port: int, env: dict[str, str],
                 log: Path | None = None) -> asyncio.subprocess.Process:
     """A server process, its output to a file (a pipe nobody reads would stall it once full); returns once
@@ -136,17 +176,22 @@ async def start(name: str, args: list[str], port: int, env: dict[str, str],
     raise SystemExit(f"{name} did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
-def status_body(text: str = "status") -> str:
-    return urlencode({"token": "x", "team_id": TEAM, "team_domain": "bench", "channel_id": CHANNEL,
+def status_body(text: str = "status", n: int = 0) -> str:
+    team, channel = workspace(n)
+    return urlencode({"token": "x", "team_id": team, "team_domain": "bench", "channel_id": channel,
                       "channel_name": "bench", "user_id": USER, "user_name": "bench", "command": "/crisp",
                       "text": text, "api_app_id": "A0CRISP", "response_url": "https://hooks.slack.invalid/x",
                       "trigger_id": "1.2.3"})
 
 
-async def measure(http: aiohttp.ClientSession, url: str, count: int, text: str = "status") -> list[float]:
-    body = status_body(text).encode()
+async def measure(http: aiohttp.ClientSession, url: str, count: int, text: str = "status",
+                  workspaces: int = 1) -> list[float]:
+    """`workspaces` > 1: the requests go round that many installed workspaces (OAuth mode)."""
+    bodies = [status_body(text, n).encode() for n in range(workspaces)]
     timings = []
-    for _ in range(count):
+    for i in range(count):
+        body = bodies[measure.turn % workspaces]
+        measure.turn += 1
         headers = signed_headers(SIGNING_SECRET, body.decode(), content_type="application/x-www-form-urlencoded")
         started = time.perf_counter()
         async with http.post(url, data=body, headers=headers) as response:
@@ -157,15 +202,20 @@ async def measure(http: aiohttp.ClientSession, url: str, count: int, text: str =
     return timings
 
 
+measure.turn = 0
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def run(requests: int, database_url: str | None) -> dict:
+async def run(requests: int, database_url: str | None, oauth: bool = False) -> dict:
     workdir = tempfile.mkdtemp(prefix="crisp-bench-")
     database_url = database_url or f"sqlite+aiosqlite:///{workdir}/bench.db"
     await seed(database_url)
+    if oauth:
+        await seed_installs(database_url)
     standin = SlackStandIn()
     api_url = await standin.start()
     ports = {"crisp": free_port(), "bare-aiohttp": free_port(), "bare-aiohttp+db": free_port(),
@@ -174,8 +224,13 @@ async def run(requests: int, database_url: str | None) -> dict:
            "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
            "SLACK_API_URL": api_url, "HOST": "127.0.0.1", "PORT": str(ports["crisp"]),
            "SCHEDULER_ENABLED": "false", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO)}
+    crisp_env = dict(env)
+    if oauth:
+        del crisp_env["SLACK_BOT_TOKEN"]
+        crisp_env.update(SLACK_CLIENT_ID=OAUTH_CLIENT_ID, SLACK_CLIENT_SECRET=OAUTH_CLIENT_SECRET)
+    spread = INSTALLED_WORKSPACES if oauth else 1
     processes = [
-        await start("crisp", [sys.executable, "-m", "bot", "serve"], ports["crisp"], env),
+        await start("crisp", [sys.executable, "-m", "bot", "serve"], ports["crisp"], crisp_env),
         await start("bare-aiohttp", [sys.executable, "bench/bare_aiohttp.py", str(ports["bare-aiohttp"])],
                     ports["bare-aiohttp"], env),
         await start("bare-aiohttp+db", [sys.executable, "bench/bare_aiohttp_db.py", str(ports["bare-aiohttp+db"]),
@@ -199,10 +254,12 @@ async def run(requests: int, database_url: str | None) -> dict:
             for _ in range(rounds):
                 for name, port in ports.items():
                     timings[name] += await measure(http, f"http://127.0.0.1:{port}/slack/events",
-                                                   max(1, requests // rounds))
+                                                   max(1, requests // rounds),
+                                                   workspaces=spread if name == "crisp" else 1)
                 for name, text in extra.items():
                     timings[name] += await measure(http, crisp_url, max(1, requests // rounds), text)
         first = await _check_crisp_answer(ports["crisp"])
+        other = await _check_other_workspace(ports["crisp"], INSTALLED_WORKSPACES - 1) if oauth else None
     finally:
         for process in processes:
             process.terminate()
@@ -217,6 +274,8 @@ async def run(requests: int, database_url: str | None) -> dict:
         figures["ratios"][f"{name.replace(' ', '_')}_p50_over_bare-aiohttp_p50"] = \
             round(figures[name]["p50_ms"] / figures["bare-aiohttp"]["p50_ms"], 2)
     figures["database"] = database_url.split(":", 1)[0]
+    figures["installed_workspaces"] = INSTALLED_WORKSPACES if oauth else None
+    figures["crisp_answer_other_workspace"] = other
     figures["crisp_answer"] = first
     return figures
 
@@ -236,17 +295,33 @@ async def _check_crisp_answer(port: int) -> str:
     return firsts[0]
 
 
+async def _check_other_workspace(port: int, n: int) -> str:
+    """In OAuth mode: workspace n's status shows its own project."""
+    body = status_body("status", n)
+    headers = signed_headers(SIGNING_SECRET, body, content_type="application/x-www-form-urlencoded")
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body.encode(), headers=headers) as r:
+            text = json.loads(await r.text())["text"]
+    if not text.startswith(f"Bench Radar {n} is in Modeling"):
+        raise SystemExit(f"crisp did not answer workspace {n}'s status with its own project: {text!r}")
+    return text.splitlines()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=3000, help="measured requests per server")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--oauth", action="store_true",
+                        help=f"Crisp in OAuth mode with {INSTALLED_WORKSPACES:,} installed workspaces")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.requests, args.database_url))
+    figures = asyncio.run(run(args.requests, args.database_url, args.oauth))
     if args.json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"/crisp status, sequential, {figures['crisp']['requests']} requests each, database {figures['database']}")
+    print(f"/crisp status, sequential, {figures['crisp']['requests']} requests each, database {figures['database']}"
+          + (f", OAuth mode: {figures['installed_workspaces']:,} installed workspaces, crisp's requests going round "
+             "them" if figures["installed_workspaces"] else ""))
     print(f"{'server':<21}{'p50 ms':>9}{'p99 ms':>9}{'crisp p50 / this p50':>22}")
     for name in ("crisp", "bare-aiohttp", "bare-aiohttp+db", "bolt-default"):
         ratio = figures["ratios"].get(f"crisp_p50_over_{name}_p50")

@@ -45,7 +45,7 @@ async def run_until_stopped(runtime: Runtime) -> None:
 
 
 async def serve(settings: Settings) -> int:
-    if settings.slack_bot_token is None:
+    if settings.slack_bot_token is None and not settings.oauth:
         raise StartupError("SLACK_BOT_TOKEN is not set: serve is HTTP mode and needs SLACK_BOT_TOKEN and "
                            "SLACK_SIGNING_SECRET (to try Crisp without Slack: python -m bot console)")
     if settings.slack_signing_secret is None:
@@ -65,8 +65,9 @@ async def socket_mode(settings: Settings) -> int:
 
 
 async def scheduler(settings: Settings) -> int:
-    if settings.slack_bot_token is None:
-        raise StartupError("SLACK_BOT_TOKEN is not set: the scheduler sends to Slack and needs it")
+    if settings.slack_bot_token is None and not settings.oauth:
+        raise StartupError("SLACK_BOT_TOKEN is not set: the scheduler sends to Slack and needs it "
+                           "(or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, serving many workspaces)")
     runtime = Runtime(settings)
     await _start(runtime, http=False, scheduler=True)
     await run_until_stopped(runtime)
@@ -123,7 +124,7 @@ def _main(argv: list[str] | None) -> int:
         return 2
     if args.command == "manifest":
         try:
-            manifest = build_manifest(settings.slash_command, request_url=args.request_url)
+            manifest = build_manifest(settings.slash_command, request_url=args.request_url, oauth=settings.oauth)
         except ManifestError as exc:
             print(f"crisp: {exc}", file=sys.stderr)
             return 2

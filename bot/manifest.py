@@ -50,8 +50,18 @@ def events_url(request_url: str) -> str:
     return request_url
 
 
-def build_manifest(slash_command: str, *, request_url: str | None = None) -> dict[str, Any]:
-    """Socket Mode unless a request URL is given (HTTP mode)."""
+def redirect_url(request_url: str) -> str:
+    """Where Slack sends the installer back: /slack/oauth_redirect beside /slack/events."""
+    parts = urlsplit(events_url(request_url))
+    root = parts.path.removesuffix("/slack/events").rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{root}/slack/oauth_redirect"
+
+
+def build_manifest(slash_command: str, *, request_url: str | None = None, oauth: bool = False) -> dict[str, Any]:
+    """Socket Mode unless a request URL is given (HTTP mode). `oauth` (SLACK_CLIENT_ID set: many
+    workspaces install Crisp) adds the install flow's redirect URL and turns on token rotation."""
+    if oauth and not request_url:
+        raise ManifestError("serving many workspaces (SLACK_CLIENT_ID) runs in HTTP mode: give --request-url URL")
     url = events_url(request_url) if request_url else None
     command: dict[str, Any] = {
         "command": slash_command,
@@ -79,12 +89,13 @@ def build_manifest(slash_command: str, *, request_url: str | None = None) -> dic
             "bot_user": {"display_name": "Crisp", "always_online": True},
             "slash_commands": [command],
         },
-        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "oauth_config": {"scopes": {"bot": BOT_SCOPES},
+                         **({"redirect_urls": [redirect_url(request_url)]} if oauth else {})},
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,
             "org_deploy_enabled": False,
             "socket_mode_enabled": url is None,
-            "token_rotation_enabled": False,
+            "token_rotation_enabled": oauth,
         },
     }

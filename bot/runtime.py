@@ -28,6 +28,10 @@ from bot.socket_mode import connect_with_backoff, quiet_client_logger
 from bot.web import build_web_app
 from bot.workspaces import service as workspaces
 from bot.workspaces.states import WorkspaceStates
+from bot.workspaces.authorize import InstalledAuthorization
+from bot.workspaces.install_flow import CrispOAuthFlow, build_install_flow
+from bot.workspaces.installed import InstalledTokens
+from bot.workspaces.store import CrispInstallationStore, CrispOAuthStateStore
 from bot.workspaces.tokens import SingleWorkspaceTokens
 from handlers.socket_mode import CheckedSocketModeHandler
 from storage.db import Database
@@ -36,6 +40,7 @@ from storage.migrate import upgrade_to_head
 log = logging.getLogger("crisp")
 
 WORKER_STOP_GRACE_SECONDS = 10
+INSTALL_CALL_TIMEOUT_SECONDS = 10
 
 
 class StartupError(Exception):
@@ -78,17 +83,22 @@ class Runtime:
         self._scheduler = None
         self._worker_task: asyncio.Task | None = None
         self._background_tasks: list[asyncio.Task] = []
-        self.authorization: SingleWorkspaceAuthorization | None = None
+        self.authorization: SingleWorkspaceAuthorization | InstalledAuthorization | None = None
+        # OAuth mode only (SLACK_CLIENT_ID): the installation store, its tokens and the install flow.
+        self.installations: CrispInstallationStore | None = None
+        self.installed_tokens: InstalledTokens | None = None
+        self.install_flow: CrispOAuthFlow | None = None
+        self._install_client: AsyncWebClient | None = None
 
     def _bot_user_id(self) -> str | None:
-        identity = self.authorization.identity if self.authorization is not None else None
+        identity = getattr(self.authorization, "identity", None)  # single-workspace mode only
         return identity.user_id if identity is not None else None
 
     async def _slack_client(self, team_id: str) -> AsyncWebClient | None:
         return await self.slack.for_team(team_id) if self.slack is not None else None
 
     def _bot_team_id(self) -> str | None:
-        identity = self.authorization.identity if self.authorization is not None else None
+        identity = getattr(self.authorization, "identity", None)  # single-workspace mode only
         return identity.team_id if identity is not None else None
 
     async def migrate(self) -> None:
@@ -105,19 +115,18 @@ class Runtime:
                     scheduler: bool | None = None, check_token: bool = True) -> None:
         settings = self.settings
         await self.migrate()
-        if settings.slack_bot_token is None:
+        if settings.oauth:
+            self._serve_installed_workspaces()
+            check_token = False  # no token of its own: each workspace's comes with its install
+        elif settings.slack_bot_token is None:
             raise StartupError("SLACK_BOT_TOKEN is not set")
-        token = settings.slack_bot_token.get_secret_value()
-        self.services.tokens = SingleWorkspaceTokens(token, self._bot_team_id,
-                                                     is_uninstalled=self.workspace_states.is_uninstalled)
-        self.slack = SlackClients(self.services.tokens, settings.slack_api_url,
-                                  outbox_timeout=settings.outbox_timeout_seconds, bolt_token=token)
+        else:
+            self._serve_one_workspace(settings.slack_bot_token.get_secret_value())
         self.worker = OutboxWorker(self.db, self.slack.for_team, self.clock, self.metrics,
                                    lease_seconds=settings.outbox_lease_seconds,
                                    call_timeout=settings.outbox_timeout_seconds,
                                    late_apply_seconds=settings.outbox_late_apply_seconds)
         self.outbox.on_commit(self.worker.wake)
-        self.authorization = SingleWorkspaceAuthorization(token, self.slack.bolt)
         self.bolt_app = build_bolt_app(self.services, self.slack.bolt, authorize=self.authorization)
         if check_token:
             await self._check_token()
@@ -133,6 +142,36 @@ class Runtime:
             self._socket_handler = CheckedSocketModeHandler(self.bolt_app, settings.slack_app_token.get_secret_value(),
                                                             metrics=self.metrics, logger=quiet_client_logger())
             self._background(connect_with_backoff(self._socket_handler), "socket-mode-connect")
+
+    def _serve_one_workspace(self, token: str) -> None:
+        self.services.tokens = SingleWorkspaceTokens(token, self._bot_team_id,
+                                                     is_uninstalled=self.workspace_states.is_uninstalled)
+        self.slack = SlackClients(self.services.tokens, self.settings.slack_api_url,
+                                  outbox_timeout=self.settings.outbox_timeout_seconds, bolt_token=token)
+        self.authorization = SingleWorkspaceAuthorization(token, self.slack.bolt)
+
+    def _serve_installed_workspaces(self) -> None:
+        """OAuth mode: tokens from the installation store, the install flow on /slack/install."""
+        settings = self.settings
+        secret = settings.slack_client_secret.get_secret_value()
+        # oauth.v2.access (installs and token refreshes) and the auth.test of an install: never on the ack path.
+        self._install_client = AsyncWebClient(base_url=settings.slack_api_url, timeout=INSTALL_CALL_TIMEOUT_SECONDS,
+                                              retry_handlers=[])
+        self.installations = CrispInstallationStore(self.db, settings.slack_client_id)
+        self.installed_tokens = InstalledTokens(self.installations, self.clock, client_secret=secret,
+                                                client=self._install_client)
+        self.services.tokens = self.installed_tokens
+        self.services.multi_workspace = True
+        self.slack = SlackClients(self.installed_tokens, settings.slack_api_url,
+                                  outbox_timeout=settings.outbox_timeout_seconds)
+        self.authorization = InstalledAuthorization(self.installed_tokens)
+
+        async def record_install(installation) -> None:
+            await workspaces.installed(self.services, installation.team_id, enterprise_id=installation.enterprise_id,
+                                       installer=installation.user_id)
+
+        self.install_flow = build_install_flow(settings, self.installations, CrispOAuthStateStore(self.db, self.clock),
+                                               self._install_client, self.clock, on_installed=record_install)
 
     async def _check_token(self) -> None:
         """A refused token stops start-up; an unreachable Slack does not (see bot.authorization)."""
@@ -160,6 +199,7 @@ class Runtime:
         signing_secret = self.settings.slack_signing_secret
         self.web_app = build_web_app(self.services, self.bolt_app,
                                      signing_secret=signing_secret.get_secret_value() if signing_secret else None,
+                                     install_flow=self.install_flow,
                                      on_alerts_stored=self.alert_relay.wake)
         self._runner = web.AppRunner(self.web_app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -195,4 +235,6 @@ class Runtime:
                 pass  # rows still in flight are taken over after their lease (and never posted twice)
         if self.slack is not None:
             await self.slack.close()
+        if self.installed_tokens is not None:
+            await self.installed_tokens.close()
         await self.db.dispose()

@@ -28,6 +28,7 @@ SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 SLASH_COMMAND_NAME = re.compile(r"^/[a-z0-9_\-]{1,31}$")
 # The most Slack calls one outbox send makes: conversations.open, one history page, the post.
 OUTBOX_CALLS_PER_SEND = 3
+CLIENT_ID = re.compile(r"^[0-9]+\.[0-9]+$")
 HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Serving many workspaces (OAuth install flow) instead of one SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     database_url: str = Field(default="sqlite+aiosqlite:///./crisp.db", repr=False)  # may hold a password
     host: str = "0.0.0.0"
@@ -81,7 +85,8 @@ class Settings(BaseSettings):
     # long past the call's end before looking for it in history (and posting when it is not there).
     outbox_late_apply_seconds: float = Field(default=90.0, ge=0, le=3600)
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "alert_token",
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_client_id",
+                     "slack_client_secret", "alert_token",
                      "alert_hmac_secret", "alert_channel", "alertmanager_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
@@ -100,6 +105,14 @@ class Settings(BaseSettings):
         if value is not None and not value.get_secret_value().startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
         return value
+
+    @field_validator("slack_client_id")
+    @classmethod
+    def _client_id_shape(cls, value: str | None):
+        if value is not None and not CLIENT_ID.match(value.strip()):
+            raise ValueError(f"{value!r} is not a Slack client ID (Basic Information → App Credentials, "
+                             "like 1234567890.1234567890)")
+        return value.strip() if value is not None else None
 
     @field_validator("slack_api_url")
     @classmethod
@@ -202,10 +215,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _tokens_agree(self) -> Settings:
+        if self.slack_client_id or self.slack_client_secret:
+            return self._oauth_agrees()
         if self.slack_app_token and not self.slack_bot_token:
             raise ValueError("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both")
         if self.slack_signing_secret and not self.slack_bot_token:
-            raise ValueError("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: HTTP mode needs both")
+            raise ValueError("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: HTTP mode needs both "
+                             "(or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to serve many workspaces)")
         if self.slack_bot_token and not (self.slack_app_token or self.slack_signing_secret):
             raise ValueError(
                 "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) "
@@ -213,17 +229,41 @@ class Settings(BaseSettings):
             )
         return self
 
+    def _oauth_agrees(self) -> Settings:
+        """Many workspaces: the install flow gives each its token, over HTTP only."""
+        if not self.slack_client_secret:
+            raise ValueError("SLACK_CLIENT_ID is set but SLACK_CLIENT_SECRET is not: the install flow needs both")
+        if not self.slack_client_id:
+            raise ValueError("SLACK_CLIENT_SECRET is set but SLACK_CLIENT_ID is not: the install flow needs both")
+        if self.slack_bot_token:
+            raise ValueError("SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID: one workspace uses "
+                             "SLACK_BOT_TOKEN, many get their tokens by installing; unset one of them")
+        if self.slack_app_token:
+            raise ValueError("SLACK_APP_TOKEN is set together with SLACK_CLIENT_ID: serving many workspaces "
+                             "runs in HTTP mode; unset SLACK_APP_TOKEN")
+        if not self.slack_signing_secret:
+            raise ValueError("SLACK_CLIENT_ID is set but SLACK_SIGNING_SECRET is not: HTTP mode verifies every "
+                             "request from Slack with it")
+        return self
+
     # -- derived -----------------------------------------------------------
 
     @property
+    def oauth(self) -> bool:
+        """Many workspaces, each installed through /slack/install (no SLACK_BOT_TOKEN)."""
+        return self.slack_client_id is not None
+
+    @property
     def mode(self) -> Mode:
+        if self.oauth:
+            return Mode.HTTP
         if self.slack_bot_token is None:
             return Mode.CONSOLE
         return Mode.SOCKET if self.slack_app_token else Mode.HTTP
 
     def secret_values(self) -> list[str]:
         """Every secret this process knows, so logging can scrub them."""
-        secrets = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+        secrets = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token, self.slack_client_secret,
                    self.alert_token, self.alert_hmac_secret]
         values = [s.get_secret_value() for s in secrets if s is not None]
         password = make_url(self.database_url).password

@@ -49,6 +49,25 @@ def test_manifest_for_http_mode_points_everything_at_slack_events(tmp_path):
     assert manifest["settings"]["socket_mode_enabled"] is False
 
 
+OAUTH_ENV = {"SLACK_CLIENT_ID": "1111111111.2222222222", "SLACK_CLIENT_SECRET": "secret",
+             "SLACK_SIGNING_SECRET": "signing"}
+
+
+def test_manifest_with_the_oauth_settings_has_the_redirect_url_and_token_rotation(tmp_path):
+    result = run_bot(["manifest", "--request-url", "https://crisp.example.com/"], tmp_path, **OAUTH_ENV)
+    manifest = json.loads(result.stdout)
+    assert manifest["oauth_config"]["redirect_urls"] == ["https://crisp.example.com/slack/oauth_redirect"]
+    assert manifest["settings"]["token_rotation_enabled"] is True
+    assert manifest["settings"]["org_deploy_enabled"] is False  # workspaces install one by one
+    plain = json.loads(run_bot(["manifest", "--request-url", "https://crisp.example.com"], tmp_path).stdout)
+    assert "redirect_urls" not in plain["oauth_config"] and plain["settings"]["token_rotation_enabled"] is False
+
+
+def test_manifest_with_the_oauth_settings_needs_a_request_url(tmp_path):
+    line = one_line_error(run_bot(["manifest"], tmp_path, **OAUTH_ENV))
+    assert "--request-url" in line and "SLACK_CLIENT_ID" in line
+
+
 def one_line_error(result: subprocess.CompletedProcess) -> str:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
@@ -67,6 +86,8 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
     # TEST-NET-1 (RFC 5737): a well-formed address this machine does not have; binding fails locally.
     (["console"], {"HOST": "192.0.2.1", "PORT": "0"}, "HOST: 192.0.2.1 is not an address of this machine"),
     ([], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN"),
+    (["serve"], {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_SIGNING_SECRET": "x",
+                 "SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID"),
     (["serve"], {}, "SLACK_BOT_TOKEN is not set: serve is HTTP mode"),
     (["scheduler"], {}, "SLACK_BOT_TOKEN is not set"),
     (["manifest", "--request-url", "http://insecure.example"], {}, "--request-url must be an https:// URL"),

@@ -16,7 +16,7 @@ from .state import Workspace
 
 logger = logging.getLogger(__name__)
 
-_KNOWN_TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xapp-")
+_KNOWN_TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xapp-", "xoxe.xoxb-")
 
 
 def answer(ws: Workspace, method: str, parsed: ParsedRequest, base_url: str) -> dict[str, Any]:
@@ -26,14 +26,18 @@ def answer(ws: Workspace, method: str, parsed: ParsedRequest, base_url: str) -> 
     if parsed.error:
         return SlackError(parsed.error).body()
     token = parsed.token
-    if not token:
-        return SlackError("not_authed").body()
-    if not token.startswith(spec.token_prefixes):
-        # A real token of the wrong kind is "not allowed"; anything else is simply invalid.
-        error = "not_allowed_token_type" if token.startswith(_KNOWN_TOKEN_PREFIXES) else "invalid_auth"
-        return SlackError(error).body()
+    if spec.token_prefixes:
+        if not token:
+            return SlackError("not_authed").body()
+        if not token.startswith(spec.token_prefixes):
+            # A real token of the wrong kind is "not allowed"; anything else is simply invalid.
+            error = "not_allowed_token_type" if token.startswith(_KNOWN_TOKEN_PREFIXES) else "invalid_auth"
+            return SlackError(error).body()
+        refused = ws.installs.refusal(token)  # revoked or expired
+        if refused is not None:
+            return SlackError(refused).body()
     try:
-        return {"ok": True, **spec.handler(Context(ws, base_url), parsed.args)}
+        return {"ok": True, **spec.handler(Context(ws, base_url, token, parsed.basic), parsed.args)}
     except SlackError as exc:
         return exc.body()
     except Exception:  # a stand-in bug must not look like a Slack outage

@@ -29,6 +29,7 @@ class RecordedCall:
     status: int
     response: dict[str, Any]
     at: float
+    team: str | None = None  # the workspace whose token made the call (None: no token)
 
     @property
     def ok(self) -> bool:
@@ -42,7 +43,7 @@ class RecordedCall:
     def __repr__(self) -> str:
         return (
             f"RecordedCall(method={self.method!r}, args={self.args!r}, token={mask_token(self.token)!r}, "
-            f"status={self.status!r}, response={self.response!r}, at={self.at!r})"
+            f"status={self.status!r}, response={self.response!r}, at={self.at!r}, team={self.team!r})"
         )
 
 

@@ -7,6 +7,7 @@ POST), so query, form and JSON fields are merged. Form fields that carry JSON
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ JSON_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "users", "
 class ParsedRequest:
     args: dict[str, Any] = field(default_factory=dict)
     token: str | None = None
+    basic: tuple[str, str] | None = None  # (client_id, client_secret) sent as HTTP Basic auth (oauth.v2.access)
     error: str | None = None  # "invalid_json" / "invalid_form_data" when the body is unreadable
 
 
@@ -39,10 +41,20 @@ async def parse_request(request: web.Request) -> ParsedRequest:
     auth = request.headers.get("Authorization", "")
     if auth[:7].lower() == "bearer " and auth[7:].strip():
         parsed.token = auth[7:].strip()
+    elif auth[:6].lower() == "basic ":
+        parsed.basic = _basic_credentials(auth[6:].strip())
     body_token = parsed.args.pop("token", None)
     if parsed.token is None and isinstance(body_token, str) and body_token:
         parsed.token = body_token
     return parsed
+
+
+def _basic_credentials(encoded: str) -> tuple[str, str] | None:
+    try:
+        user, sep, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return (user, password) if sep else None
 
 
 class _BadBody(Exception):

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from .dispatch import answer
 from .faults import FaultBook, make_fault
+from .installs import Installs
 from .limits import RateLimits
 from .errors import SlackError
 from .methods.chat import read_content
@@ -46,6 +47,7 @@ class SlackStandIn:
     ) -> None:
         self._clock = clock
         self._ws = Workspace(Identity(team_id, team_name, bot_user_id, bot_id, app_id), clock)
+        self._ws.installs = Installs(self._ws.identity, clock)
         self._faults = FaultBook()
         self._listeners: list[Callable[[RecordedCall], None]] = []
         self._socket = SocketModeHub(app_id)
@@ -71,6 +73,32 @@ class SlackStandIn:
         """What a person's Slack status says (users.info profile.status_*)."""
         user = self._ws.users[user_id]
         user.status_emoji, user.status_text, user.status_expiration = emoji, text, expiration
+
+    # -- several workspaces and the install flow --------------------------
+    @property
+    def installs(self) -> Installs:
+        """The app's client id and secret (`client_id`, `client_secret`), whether tokens rotate (`rotation`),
+        and the tokens issued so far."""
+        return self._ws.installs
+
+    def add_workspace(self, team_id: str, team_name: str, *, enterprise_id: str | None = None,
+                      enterprise_name: str | None = None) -> Identity:
+        """Another workspace the app can be installed into; its bot gets ids of its own."""
+        identity = self._ws.installs.add_team(team_id, team_name, enterprise_id=enterprise_id,
+                                              enterprise_name=enterprise_name)
+        self._ws.add_user(identity.bot_user_id, "crisp", real_name="Crisp", is_bot=True, bot_id=identity.bot_id)
+        return identity
+
+    def authorization_code(self, team_id: str, *, installer: str = "U0INSTALLER", org_wide: bool = False) -> str:
+        """What Slack's consent screen gives the browser for the redirect: a code oauth.v2.access takes once."""
+        return self._ws.installs.issue_code(team_id, installer=installer, org_wide=org_wide)
+
+    def revoke_tokens(self, team_id: str) -> None:
+        """Every token of this workspace is refused from now on (uninstalled, or tokens revoked)."""
+        self._ws.installs.revoke(team_id)
+
+    def calls_by_team(self, team_id: str) -> list[RecordedCall]:
+        return [call for call in self.calls if call.team == team_id]
 
     def add_channel(self, channel_id: str, name: str, *, is_private: bool = False, bot_is_member: bool = True) -> None:
         self._ws.add_channel(channel_id, name, is_private=is_private, is_member=bot_is_member)
@@ -222,6 +250,9 @@ class SlackStandIn:
         return response
 
     def _record(self, call: RecordedCall) -> None:
+        if call.team is None:
+            team = self._ws.installs.team_of(call.token)
+            call.team = team.identity.team_id if team is not None else None
         self.calls.append(call)
         logger.debug("%s -> %s %s", call.method, call.status, call.error or "ok")
         for listener in list(self._listeners):

@@ -13,9 +13,12 @@ import re
 import time
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import SlackError
+
+if TYPE_CHECKING:
+    from .installs import Installs
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Workspace:
         self._last_micros = 0
         self._serial = 0
         self.add_user(identity.bot_user_id, "crisp", real_name="Crisp", is_bot=True, bot_id=identity.bot_id)
+        self.installs: Installs | None = None  # set by the server (installs.py needs Identity from here)
 
     @property
     def team_domain(self) -> str:

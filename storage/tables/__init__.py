@@ -8,10 +8,12 @@ from storage.tables.people import SlackUser
 from storage.tables.projects import Project
 from storage.tables.schedules import CheckinAnswer, Schedule, ScheduleRun
 from storage.tables.slack_message import SlackMessage
+from storage.tables.slack_installs import SlackBots, SlackInstallations, SlackOAuthStates, SlackTokenLease
 from storage.tables.team import RoleAssignment, Stakeholder
 from storage.tables.workspace import Workspace, WorkspaceState
 
 __all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AlertStorm", "AuditEntry", "CheckinAnswer",
            "ChecklistTick", "OutboxFile", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTarget",
-           "PhaseTransition", "Project", "RoleAssignment", "Schedule", "ScheduleRun", "SlackMessage", "SlackUser",
-           "Stakeholder", "Workspace", "WorkspaceState"]
+           "PhaseTransition", "Project", "RoleAssignment", "Schedule", "ScheduleRun", "SlackBots",
+           "SlackInstallations", "SlackMessage", "SlackOAuthStates", "SlackTokenLease", "SlackUser", "Stakeholder",
+           "Workspace", "WorkspaceState"]

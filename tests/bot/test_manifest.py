@@ -16,6 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 # Slack's documented requirement for each Web API method and event (docs.slack.dev/reference).
 METHOD_SCOPES: dict[str, set[str]] = {
     "auth.test": set(),
+    # The install flow and token refreshes: the app's client id and secret, no scope.
+    "oauth.v2.access": set(),
     # Socket Mode: the app-level token's `connections:write`, not a bot scope.
     "apps.connections.open": set(),
     "views.open": set(), "views.publish": set(), "views.update": set(), "views.push": set(),

@@ -9,7 +9,7 @@ from bot.settings import Mode, Settings, SettingsError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DATABASE_URL",
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_API_URL", "DATABASE_URL",
                  "HOST", "PORT", "ALERT_TOKEN", "ALERT_HMAC_SECRET", "ALERT_CHANNEL", "CRISP_ADMINS",
                  "DEFAULT_TIMEZONE", "SCHEDULER_ENABLED", "SLASH_COMMAND", "LOG_LEVEL", "LOG_FORMAT"):
         monkeypatch.delenv(name, raising=False)
@@ -90,6 +90,34 @@ def test_contradictory_tokens_are_refused(monkeypatch, present, fragment):
         monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=fragment):
         load_settings()
+
+
+OAUTH = {"SLACK_CLIENT_ID": "1111111111.2222222222", "SLACK_CLIENT_SECRET": "client-very-secret",
+         "SLACK_SIGNING_SECRET": "s"}
+
+
+def test_client_id_and_secret_serve_many_workspaces_in_http_mode(monkeypatch):
+    for name, value in OAUTH.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.oauth and settings.mode is Mode.HTTP and settings.slack_bot_token is None
+    assert "client-very-secret" in settings.secret_values() and "very-secret" not in repr(settings)
+
+
+@pytest.mark.parametrize("present, fragment", [
+    ({"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_ID is set but SLACK_CLIENT_SECRET is not"),
+    ({"SLACK_CLIENT_SECRET": "c", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_SECRET is set but SLACK_CLIENT_ID is not"),
+    ({**OAUTH, "SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID"),
+    ({**OAUTH, "SLACK_APP_TOKEN": "xapp-1"}, "SLACK_APP_TOKEN is set together with SLACK_CLIENT_ID"),
+    ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"}, "SLACK_CLIENT_ID is set but SLACK_SIGNING_SECRET is not"),
+    ({**OAUTH, "SLACK_CLIENT_ID": "A0CRISP"}, "SLACK_CLIENT_ID: 'A0CRISP' is not a Slack client ID"),
+])
+def test_contradictory_oauth_settings_are_one_line_naming_the_variable(monkeypatch, present, fragment):
+    for name, value in present.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert fragment in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_blank_values_count_as_unset(monkeypatch):

@@ -15,6 +15,8 @@ class Context:
 
     ws: Workspace
     base_url: str  # e.g. "http://127.0.0.1:43121/api/"
+    token: str | None = None
+    basic: tuple[str, str] | None = None
 
     @property
     def socket_url(self) -> str:
@@ -24,8 +26,9 @@ class Context:
 
 Handler = Callable[[Context, dict[str, Any]], dict[str, Any]]
 
-BOT_TOKENS = ("xoxb-", "xoxp-")
+BOT_TOKENS = ("xoxb-", "xoxp-", "xoxe.xoxb-")  # the last: rotating bot tokens
 APP_TOKENS = ("xapp-",)
+NO_TOKEN = ()  # methods called with the app's client id and secret instead (oauth.v2.access)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,204 @@
+"""OAuth mode's TokenSource (bot/workspaces/tokens.py): each workspace's bot token from the installation
+store, cached briefly per workspace, and refreshed before use when it expires within the rotation window.
+
+A refresh spends the workspace's refresh token, so exactly one process does it: the one whose claim of the
+workspace's row in slack_token_lease succeeds (an INSERT … ON CONFLICT DO UPDATE WHERE the lease ran out,
+the same statement on SQLite and PostgreSQL). In the claim's transaction the bot row is read again: when
+another process stored a new token meanwhile it is taken as is. The others poll the row until the new
+token is there (or, after `wait_seconds`, go on with the old one while it is still valid). The cache is
+short (`cache_seconds`); a stored token's expiry is checked on every use, so an expiring token always goes
+through the claim, where the newest stored token is read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock
+from bot.workspaces.store import CrispInstallationStore
+from storage.queries import slack_installs as rows
+from storage.queries.slack_installs import aware_utc, naive_utc
+
+log = logging.getLogger("crisp.install")
+
+# slack-sdk's and Bolt's default (token_rotation_expiration_minutes): refresh when 2 h or less are left.
+ROTATION_WINDOW_MINUTES = 120
+CACHE_SECONDS = 10.0
+LEASE_SECONDS = 30.0
+WAIT_FOR_REFRESH_SECONDS = 10.0
+POLL_SECONDS = 0.05
+# On the ack path a token is refreshed inline only when this little time is left; otherwise the request
+# goes on with the still-valid token and the refresh runs beside it.
+ACK_PATH_INLINE_REFRESH_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class InstalledBot:
+    team_id: str | None
+    enterprise_id: str | None
+    token: str
+    bot_id: str | None
+    bot_user_id: str | None
+    refresh_token: str | None
+    expires_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row) -> InstalledBot:
+        return cls(team_id=row["team_id"], enterprise_id=row["enterprise_id"], token=row["bot_token"],
+                   bot_id=row["bot_id"], bot_user_id=row["bot_user_id"], refresh_token=row["bot_refresh_token"],
+                   expires_at=aware_utc(row["bot_token_expires_at"]))
+
+    def seconds_left(self, now: datetime) -> float | None:
+        return None if self.expires_at is None else (self.expires_at - now).total_seconds()
+
+
+def process_name() -> str:
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class InstalledTokens:
+    def __init__(self, store: CrispInstallationStore, clock: Clock, *, client_secret: str, client: AsyncWebClient,
+                 rotation_minutes: int = ROTATION_WINDOW_MINUTES, cache_seconds: float = CACHE_SECONDS,
+                 lease_seconds: float = LEASE_SECONDS, wait_seconds: float = WAIT_FOR_REFRESH_SECONDS):
+        self.store = store
+        self.db = store.db
+        self.clock = clock
+        self.client_id = store.client_id
+        store.on_change = self.drop_cached
+        self._client_secret = client_secret
+        self._client = client
+        self.window = timedelta(minutes=rotation_minutes)
+        self.cache_seconds = cache_seconds
+        self.lease = timedelta(seconds=lease_seconds)
+        self.wait_seconds = wait_seconds
+        self.holder = process_name()
+        self._cache: dict[tuple[str | None, str | None], tuple[InstalledBot, float]] = {}
+        self._refreshing: dict[tuple[str | None, str | None], asyncio.Task] = {}
+
+    # -- TokenSource -------------------------------------------------------
+    async def bot_token(self, team_id: str, enterprise_id: str | None = None) -> str | None:
+        bot = await self.fresh(team_id, enterprise_id)
+        return bot.token if bot is not None else None
+
+    # -- reads -------------------------------------------------------------
+    def drop_cached(self, enterprise_id: str | None, team_id: str | None) -> None:
+        """The installation changed in this process (installed, uninstalled): read it again next time."""
+        self._cache.pop((enterprise_id, team_id), None)
+
+    async def forget(self, team_id: str, enterprise_id: str | None = None) -> None:
+        """Delete the workspace's tokens (uninstalled, revoked): its bot rows and installation rows at once,
+        so no row is left that could authorize with a revoked token."""
+        await self.store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        self.drop_cached(enterprise_id, team_id)
+
+    async def installed(self, team_id: str | None, enterprise_id: str | None = None) -> InstalledBot | None:
+        """The stored bot of this workspace, from the cache when read within `cache_seconds`; no refresh."""
+        key = (enterprise_id, team_id)
+        cached = self._cache.get(key)
+        if cached is not None and time.monotonic() - cached[1] < self.cache_seconds:
+            return cached[0]
+        async with self.db.read() as session:
+            row = await rows.latest_bot(session, self.client_id, enterprise_id, team_id)
+        return self._remember(key, None if row is None else InstalledBot.from_row(row))
+
+    def _remember(self, key, bot: InstalledBot | None) -> InstalledBot | None:
+        if bot is None:
+            self._cache.pop(key, None)  # not cached: an install in another process is seen at once
+        else:
+            self._cache[key] = (bot, time.monotonic())
+        return bot
+
+    def expiring(self, bot: InstalledBot, now: datetime) -> bool:
+        left = bot.seconds_left(now)
+        return left is not None and bot.refresh_token is not None and left <= self.window.total_seconds()
+
+    async def fresh(self, team_id: str | None, enterprise_id: str | None = None) -> InstalledBot | None:
+        """The bot with a token good for more than the rotation window: refreshed first when needed."""
+        bot = await self.installed(team_id, enterprise_id)
+        if bot is None or not self.expiring(bot, self.clock.now()):
+            return bot
+        return await self._refresh((enterprise_id, team_id))
+
+    async def for_request(self, team_id: str | None, enterprise_id: str | None = None) -> InstalledBot | None:
+        """For the ack path: the stored bot now. A token in its rotation window but still valid for a while
+        is refreshed beside the request, not before it; an (almost) expired one is refreshed first."""
+        bot = await self.installed(team_id, enterprise_id)
+        now = self.clock.now()
+        if bot is None or not self.expiring(bot, now):
+            return bot
+        if bot.seconds_left(now) <= ACK_PATH_INLINE_REFRESH_SECONDS:
+            return await self._refresh((enterprise_id, team_id))
+        key = (enterprise_id, team_id)
+        if key not in self._refreshing:
+            task = asyncio.create_task(self._refresh(key), name=f"token-refresh-{team_id}")
+            self._refreshing[key] = task
+            task.add_done_callback(lambda _: self._refreshing.pop(key, None))
+        return bot
+
+    # -- rotation ----------------------------------------------------------
+    async def _refresh(self, key: tuple[str | None, str | None]) -> InstalledBot | None:
+        enterprise_id, team_id = key
+        lease_key = f"{enterprise_id or '-'}:{team_id or '-'}"
+        give_up = time.monotonic() + self.wait_seconds
+        while True:
+            now = self.clock.now()
+            async with self.db.transaction() as session:
+                claimed = await rows.claim_lease(session, lease_key, self.holder, now, now + self.lease)
+                row = await rows.latest_bot(session, self.client_id, enterprise_id, team_id)
+                current = None if row is None else InstalledBot.from_row(row)
+                settled = current is None or not self.expiring(current, now)
+                if settled and claimed:
+                    await rows.release_lease(session, lease_key, self.holder)
+            if settled:
+                return self._remember(key, current)  # refreshed meanwhile by another process (or gone)
+            if claimed:
+                return await self._call_slack(key, lease_key, current)
+            if time.monotonic() >= give_up:
+                log.warning("token refresh for %s is taking long in another process; using the current token",
+                            team_id)
+                return self._still_valid(current)
+            await asyncio.sleep(POLL_SECONDS)  # another process is refreshing: poll for its result
+
+    async def _call_slack(self, key, lease_key: str, current: InstalledBot) -> InstalledBot | None:
+        enterprise_id, team_id = key
+        try:
+            answer = await self._client.oauth_v2_access(client_id=self.client_id, client_secret=self._client_secret,
+                                                        grant_type="refresh_token",
+                                                        refresh_token=current.refresh_token)
+            token, refresh_token = answer["access_token"], answer["refresh_token"]
+            expires_in = int(answer["expires_in"])
+        except Exception as exc:  # refused, unreachable, malformed: the old token serves while it is valid
+            log.warning("could not refresh the bot token of %s: %s", team_id,
+                        getattr(getattr(exc, "response", None), "data", None) or exc)
+            async with self.db.transaction() as session:
+                await rows.release_lease(session, lease_key, self.holder)
+            return self._still_valid(current)
+        expires_at = self.clock.now() + timedelta(seconds=expires_in)
+        async with self.db.transaction() as session:
+            await rows.store_refreshed_token(session, self.client_id, enterprise_id, team_id, current.token, {
+                "bot_token": token, "bot_refresh_token": refresh_token, "bot_token_expires_at": naive_utc(expires_at)})
+            await rows.release_lease(session, lease_key, self.holder)
+        log.info("refreshed the bot token of %s (valid until %s)", team_id, expires_at.isoformat())
+        refreshed = InstalledBot(team_id=current.team_id, enterprise_id=current.enterprise_id, token=token,
+                                 bot_id=current.bot_id, bot_user_id=current.bot_user_id, refresh_token=refresh_token,
+                                 expires_at=expires_at)
+        return self._remember(key, refreshed)
+
+    def _still_valid(self, bot: InstalledBot) -> InstalledBot | None:
+        left = bot.seconds_left(self.clock.now())
+        return bot if left is None or left > 0 else None
+
+    async def close(self) -> None:
+        tasks = list(self._refreshing.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,120 @@
+"""Rotating tokens: refreshed before use when they expire within the window, by one process at a time,
+and every process then uses the new token."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+import pytest
+
+from bot.workspaces.installed import ROTATION_WINDOW_MINUTES
+from tests.workspaces.oauth_helpers import install, oauth_runtime, oauth_slack, start_oauth_runtime  # noqa: F401
+
+TEAM = "T0ALPHA"
+
+
+def refreshes(standin) -> list:
+    return [c for c in standin.calls_to("oauth.v2.access", include_failed=True)
+            if c.args.get("grant_type") == "refresh_token"]
+
+
+async def installed(runtime, standin, team: str = TEAM) -> str:
+    standin.add_workspace(team, "Alpha")
+    async with aiohttp.ClientSession() as http:
+        answer = await install(http, f"http://127.0.0.1:{runtime.port}", standin, team)
+    assert answer.status == 200
+    return standin.installs.tokens_of(team)[0]
+
+
+def into_the_window(clock) -> None:
+    """Stand-in tokens live 12 h: move to 30 minutes inside the rotation window."""
+    clock.advance(hours=12, minutes=-(ROTATION_WINDOW_MINUTES - 30))
+
+
+async def test_a_token_far_from_expiry_is_used_as_stored(oauth_runtime, standin):
+    token = await installed(oauth_runtime, standin)
+    assert await oauth_runtime.installed_tokens.bot_token(TEAM) == token
+    assert refreshes(standin) == []
+
+
+async def test_a_token_in_the_window_is_refreshed_before_use_and_stored(oauth_runtime, standin, clock):
+    old = await installed(oauth_runtime, standin)
+    into_the_window(clock)
+
+    token = await oauth_runtime.installed_tokens.bot_token(TEAM)
+
+    assert token != old and token == standin.installs.tokens_of(TEAM)[-1]
+    assert len(refreshes(standin)) == 1
+    oauth_runtime.installed_tokens.drop_cached(None, TEAM)
+    assert await oauth_runtime.installed_tokens.bot_token(TEAM) == token  # stored, and not refreshed again
+    assert len(refreshes(standin)) == 1
+    client = await oauth_runtime.slack.for_team(TEAM)
+    assert (await client.auth_test())["team_id"] == TEAM
+
+
+async def test_two_processes_refresh_once_and_both_use_the_new_token(database_url, standin, clock):
+    """Two app instances on one database, each with its own pool and cache, both holding the old token
+    when it enters the window. The refresh call is held at the stand-in so the second instance asks while
+    the first is in the middle of it."""
+    first = await start_oauth_runtime(database_url, standin, clock)
+    second = await start_oauth_runtime(database_url, standin, clock)
+    try:
+        old = await installed(first, standin)
+        assert await second.installed_tokens.bot_token(TEAM) == old  # cached by both
+        into_the_window(clock)
+        held = standin.hold("oauth.v2.access")
+
+        first_asks = asyncio.create_task(first.slack.for_team(TEAM))
+        await asyncio.wait_for(held.reached.wait(), 5)
+        second_asks = asyncio.create_task(second.slack.for_team(TEAM))
+        await asyncio.sleep(0.3)  # the second instance polls the lease meanwhile (real time: another process)
+        assert not second_asks.done()
+        held.release()
+        clients = await asyncio.gather(first_asks, second_asks)
+
+        new = standin.installs.tokens_of(TEAM)[-1]
+        assert new != old and len(refreshes(standin)) == 1
+        for client in clients:
+            await client.chat_postMessage(channel="C0CHURN", text="hello")
+        posts = standin.calls_to("chat.postMessage")
+        assert [(post.token, post.team) for post in posts] == [(new, TEAM), (new, TEAM)]
+    finally:
+        await second.stop()
+        await first.stop()
+
+
+async def test_a_refused_refresh_keeps_the_valid_token_and_frees_the_lease(oauth_runtime, standin, clock):
+    old = await installed(oauth_runtime, standin)
+    into_the_window(clock)
+    standin.fail("oauth.v2.access", status=200, error="invalid_refresh_token")
+
+    assert await oauth_runtime.installed_tokens.bot_token(TEAM) == old  # still valid for 30 minutes
+    token = await oauth_runtime.installed_tokens.bot_token(TEAM)  # tried again: the lease was given back
+    assert token != old and len(refreshes(standin)) == 2
+
+
+async def test_an_expired_token_that_cannot_be_refreshed_is_not_used(oauth_runtime, standin, clock):
+    await installed(oauth_runtime, standin)
+    clock.advance(hours=13)
+    standin.fail("oauth.v2.access", status=500)
+    assert await oauth_runtime.installed_tokens.bot_token(TEAM) is None
+
+
+async def test_the_ack_path_refreshes_beside_the_request(oauth_runtime, oauth_slack, standin, clock):
+    """A command from a workspace whose token is in the window is answered at once with the still-valid
+    token; the refresh runs beside it."""
+    from tests.workspaces.oauth_helpers import command_from
+
+    old = await installed(oauth_runtime, standin)
+    into_the_window(clock)
+    held = standin.hold("oauth.v2.access")
+
+    answer = await command_from(oauth_slack, TEAM, "project list")
+
+    assert answer.status == 200 and "No active projects" in answer.json["text"]
+    await asyncio.wait_for(held.reached.wait(), 5)  # the refresh started beside the request
+    held.release()
+    await asyncio.gather(*oauth_runtime.installed_tokens._refreshing.values())
+    assert await oauth_runtime.installed_tokens.bot_token(TEAM) not in (None, old)
+    assert len(refreshes(standin)) == 1
