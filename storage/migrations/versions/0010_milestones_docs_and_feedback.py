@@ -3,7 +3,7 @@
 feedback on the model's predictions (a shortcut's quoted message stored once per project).
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
