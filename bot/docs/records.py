@@ -4,13 +4,13 @@ for it say so). Anyone on the team, or anyone asked, may submit."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.alerts.formats.common import safe_url
 from bot.crisp_dm import Phase
 from bot.docs.fields import FIELD_LIMIT, FIELDS, LINK_LIMIT
 from bot.docs.requests import ask_key
@@ -24,8 +24,6 @@ from storage.queries import docs as rows
 from storage.tables import DocRecord, Project
 
 NOT_OURS = "That button is not one of Crisp's; nothing changed."
-# http(s), and nothing that could end or relabel a Slack link token.
-_LINK = re.compile(r"https?://[^\s<>|]+", re.IGNORECASE)
 
 
 class FormErrors(UserError):
@@ -76,8 +74,9 @@ def cleaned(phase: Phase, values: dict[str, Any]) -> tuple[dict[str, str], str |
         elif text:
             fields[field.key] = text
     raw_link = values.get("link")
-    link = clean_text(raw_link if isinstance(raw_link, str) else "", single_line=True) or None
-    if link is not None and (len(link) > LINK_LIMIT or not _LINK.fullmatch(link)):
+    typed = clean_text(raw_link if isinstance(raw_link, str) else "", single_line=True)
+    link = safe_url(typed)
+    if typed and (link is None or len(link) > LINK_LIMIT):
         errors["link"] = f"Give a web address starting with https:// (up to {LINK_LIMIT} characters)."
     if errors:
         raise FormErrors(errors)

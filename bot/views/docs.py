@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.crisp_dm import Phase, Role
 from bot.docs.fields import FIELD_LIMIT, FIELDS, LINK_LIMIT
+from bot.views.alerts import link
 from bot.views.blocks import actions, button, context, header, message, plain, section
 from bot.views.ids import ActionId, BlockId, CallbackId, InputId
 from bot.views.mrkdwn import channel, clip, escape, slack_date, user
@@ -137,11 +138,6 @@ def field_errors(errors: dict[str, str]) -> dict[str, str]:
             for key, text in errors.items()}
 
 
-def link_text(link: str) -> str:
-    """A link the form accepted (http(s), no spaces or < > |): live, labelled."""
-    return f"<{link}|Linked document>"
-
-
 def record_announcement(project: Project, record: DocRecord) -> dict[str, Any]:
     """In the channel: who submitted which record, its fields (escaped, cut), and Edit."""
     edited = f" (version {record.version})" if record.version > 1 else ""
@@ -152,7 +148,7 @@ def record_announcement(project: Project, record: DocRecord) -> dict[str, Any]:
         if isinstance(text, str) and text.strip():
             blocks.append(section(f"*{field.label}*\n" + clip(escape(text), ANNOUNCED_FIELD)))
     if record.link:
-        blocks.append(section(f"*Link:* {link_text(record.link)}"))
+        blocks.append(section(f"*Link:* {link(record.link, 'Linked document')}"))
     blocks += [context(f"Submitted {slack_date(record.submitted_at)}"),
                actions(_open_button(project.id, record.phase, record.iteration, "Edit"))]
     return message(line, blocks)
