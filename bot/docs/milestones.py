@@ -27,7 +27,11 @@ _DUE = re.compile(r"^(?P<name>.*?)\s*\bdue\s+(?P<date>\d\S*)$", re.IGNORECASE | 
 
 def today(services: Services, now: datetime | None = None) -> date:
     """The date in the team's default time zone: a milestone due on it is overdue from the next day."""
-    return (now or services.clock.now()).astimezone(ZoneInfo(services.settings.default_timezone)).date()
+    return local_date(now or services.clock.now(), services.settings.default_timezone)
+
+
+def local_date(moment: datetime, tz: str) -> date:
+    return moment.astimezone(ZoneInfo(tz)).date()
 
 
 def name_key(name: str) -> str:

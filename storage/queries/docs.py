@@ -106,12 +106,17 @@ async def open_of_project(session: AsyncSession, project_id: int) -> list[tuple[
             (await session.execute(_OPEN_OF_PROJECT, {"project_id": project_id})).all()]
 
 
-async def open_in_projects(session: AsyncSession, project_ids: list[int]) -> list[DocRequest]:
-    """Open requests of these projects (App Home filters those the person was asked for)."""
+async def asked_of(session: AsyncSession, project_ids: list[int], user_id: str) -> dict[int, list[DocRequest]]:
+    """The open requests of these projects that asked `user_id`, per project (App Home). The JSON list is
+    read in Python: the same on both databases, and a project has few open requests."""
     if not project_ids:
-        return []
+        return {}
     statement = select(DocRequest).where(DocRequest.project_id.in_(project_ids), _OPEN).order_by(DocRequest.id)
-    return list((await session.execute(statement)).scalars())
+    found: dict[int, list[DocRequest]] = {}
+    for request in (await session.execute(statement)).scalars():
+        if any(isinstance(entry, dict) and entry.get("user") == user_id for entry in request.asked):
+            found.setdefault(request.project_id, []).append(request)
+    return found
 
 
 async def overdue_of_project(session: AsyncSession, project_id: int) -> list[DocRequest]:
