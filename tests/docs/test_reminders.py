@@ -29,12 +29,17 @@ async def request_row(runtime) -> DocRequest:
         return (await session.execute(select(DocRequest))).scalars().one()
 
 
-async def test_reminders_follow_the_schedule_and_the_request_becomes_overdue(runtime, slack, standin, clock, drain):
+async def asked_for_modeling(runtime, slack, clock, drain):
+    """Alice (data scientist) asked for the Modeling record; returns when."""
     await project_in_modeling(runtime, slack, clock)
     await slack.command("milestone add Baseline", channel=CHANNEL, user=ALICE)
     await slack.command("milestone done Baseline", channel=CHANNEL, user=ALICE)
-    asked_at = clock.now()
     await drain()
+    return clock.now()
+
+
+async def test_reminders_follow_the_schedule_and_the_request_becomes_overdue(runtime, slack, standin, clock, drain):
+    asked_at = await asked_for_modeling(runtime, slack, clock, drain)
     standin.calls.clear()
 
     schedule = [timedelta(days=2), timedelta(days=5), timedelta(days=8)]
@@ -71,11 +76,7 @@ async def test_reminders_follow_the_schedule_and_the_request_becomes_overdue(run
 
 
 async def test_a_submission_stops_the_reminders(runtime, slack, standin, clock, drain):
-    await project_in_modeling(runtime, slack, clock)
-    await slack.command("milestone add Baseline", channel=CHANNEL, user=ALICE)
-    await slack.command("milestone done Baseline", channel=CHANNEL, user=ALICE)
-    asked_at = clock.now()
-    await drain()
+    asked_at = await asked_for_modeling(runtime, slack, clock, drain)
     card = await slack.command("status", channel=CHANNEL)
     assert "*Documentation:* 1 requested" in json.dumps(card.json, ensure_ascii=False)
     clock.set(asked_at + timedelta(days=2))
