@@ -16,6 +16,7 @@ from bot.views import home
 from bot.views import projects as project_views
 from storage.queries import home as home_queries
 from storage.queries import alert_ops, projects, team
+from storage.queries import docs as doc_rows
 
 
 async def publish_home(services: Services, team_id: str, user_id: str) -> None:
@@ -30,6 +31,7 @@ async def publish_home(services: Services, team_id: str, user_id: str) -> None:
         held = await team.roles_held_in(session, leading)
         ticked = await home_queries.ticked_now(session, {p.id: p.iteration for p in ours if memberships[p.id].roles})
         alert_counts = await alert_ops.open_counts(session, [p.id for p in ours])
+        asked = await doc_rows.asked_of(session, [p.id for p in ours], user_id)
     mine = []
     for project in ours:
         phase = Phase(project.phase)
@@ -40,7 +42,8 @@ async def publish_home(services: Services, team_id: str, user_id: str) -> None:
         firing, unacknowledged = alert_counts.get(project.id, (0, 0))
         mine.append(home.MyProject(project, membership.roles, membership.stakeholder,
                                    missing=missing_roles(phase, held[project.id]) if project.id in held else (),
-                                   open_tasks=open_tasks, open_alerts=firing, unacknowledged_alerts=unacknowledged))
+                                   open_tasks=open_tasks, open_alerts=firing, unacknowledged_alerts=unacknowledged,
+                                   docs_asked=tuple(asked.get(project.id, ()))))
     others = [project for project in active if project.id not in memberships]
     view = home.home_view(mine, others, services.clock.now(), services.settings.slash_command)
     async with services.db.transaction() as session:

@@ -8,11 +8,12 @@ from typing import Any
 
 from bot.crisp_dm import GenericTask, Phase, Role
 from bot.views import alert_ops
+from bot.views.docs import home_line
 from bot.views.blocks import Block, context, divider, header, section
 from bot.views.mrkdwn import channel, escape
 from bot.views.phase_time import day_in_phase
 from bot.views.team import role_title
-from storage.tables import Project
+from storage.tables import DocRequest, Project
 
 HOME_BLOCK_LIMIT = 100
 # Each of the person's projects takes two blocks; the rest of the team's share sections of lines.
@@ -32,6 +33,7 @@ class MyProject:
     open_tasks: tuple[GenericTask, ...] | None = None  # checklist items open now (None: not theirs to tick)
     open_alerts: int = 0                               # firing alert groups of the project
     unacknowledged_alerts: int = 0
+    docs_asked: tuple[DocRequest, ...] = ()            # open documentation requests that asked the person
 
 
 def project_line(project: Project, now: datetime) -> str:
@@ -48,6 +50,9 @@ def waiting_lines(mine: MyProject, slash: str) -> list[str]:
                                              slash)
     if alerts_line:
         lines.append(alerts_line)
+    docs_line = home_line(mine.docs_asked, slash)
+    if docs_line:
+        lines.append(docs_line)
     if mine.missing:
         lines.append(f":warning: {phase.title} lacks {', '.join(r.title for r in mine.missing)}: "
                      f"`{slash} role add @user ROLE`")

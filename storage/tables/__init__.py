@@ -2,6 +2,7 @@
 
 from storage.tables.alerts import Alert, AlertFeedback, AlertGroup, AlertRoute, AlertStorm
 from storage.tables.audit import AuditEntry
+from storage.tables.docs import DocRecord, DocRequest, Feedback, Milestone
 from storage.tables.lifecycle import ChecklistTick, PhaseTarget, PhaseTransition
 from storage.tables.outbox import OutboxFile, OutboxMessage, OutboxStatus, OutboxThrottle
 from storage.tables.people import SlackUser
@@ -13,7 +14,7 @@ from storage.tables.team import RoleAssignment, Stakeholder
 from storage.tables.workspace import Workspace, WorkspaceState
 
 __all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AlertStorm", "AuditEntry", "CheckinAnswer",
-           "ChecklistTick", "OutboxFile", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTarget",
-           "PhaseTransition", "Project", "RoleAssignment", "Schedule", "ScheduleRun", "SlackBots",
-           "SlackInstallations", "SlackMessage", "SlackOAuthStates", "SlackTokenLease", "SlackUser", "Stakeholder",
-           "Workspace", "WorkspaceState"]
+           "ChecklistTick", "DocRecord", "DocRequest", "Feedback", "Milestone", "OutboxFile", "OutboxMessage",
+           "OutboxStatus", "OutboxThrottle", "PhaseTarget", "PhaseTransition", "Project", "RoleAssignment",
+           "Schedule", "ScheduleRun", "SlackBots", "SlackInstallations", "SlackMessage", "SlackOAuthStates",
+           "SlackTokenLease", "SlackUser", "Stakeholder", "Workspace", "WorkspaceState"]
