@@ -43,6 +43,23 @@ def unescape_slack(text: str) -> str:
     return _SLACK_ENTITY.sub(lambda m: _ENTITY_CHARS[m.group(1)], text)
 
 
+_SLACK_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def typed_text(slash_text: str) -> str:
+    """Slash-command text as the person typed it, on one line: Slack's tokens (<@U1|ann>, <#C1|general>,
+    <!here>, <https://…|label>) become the words they show, and Slack's escaping is undone once."""
+    def words(match: re.Match) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith(("@", "#")):
+            return target[0] + label if label else target
+        if target.startswith("!"):
+            return "@" + (label or target[1:]).split("^")[0].lstrip("@")
+        return label or target
+
+    return clean_text(unescape_slack(_SLACK_TOKEN.sub(words, slash_text)), single_line=True)
+
+
 def require_length(text: str, limit: int, what: str) -> str:
     """Refuse text longer than its column, with a line naming the field."""
     if len(text) > limit:

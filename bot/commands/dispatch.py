@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.commands import alerts as alert_commands
+from bot.commands import docs as doc_commands
 from bot.commands import help as help_commands
 from bot.commands import phase as phase_commands
 from bot.commands import project as project_commands
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 def command_table() -> CommandTable:
     return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS,
                          *phase_commands.COMMANDS, *team_commands.COMMANDS,
-                         *alert_commands.COMMANDS, *schedule_commands.COMMANDS])
+                         *doc_commands.COMMANDS, *alert_commands.COMMANDS, *schedule_commands.COMMANDS])
 
 
 class CommandDispatcher:

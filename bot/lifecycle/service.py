@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.crisp_dm import GENERIC_TASKS, TASKS_BY_KEY, GenericTask, Phase, Role, missing_roles
+from bot.docs import requests as doc_requests
 from bot.errors import UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
@@ -121,6 +122,9 @@ async def move(services: Services, caller: Caller, project_id: int, request: Mov
             session, project_id=project.id, from_phase=current.value, to_phase=target.value, backward=backward,
             iteration=iteration, actor_id=caller.user_id, note=request.note, open_items=len(left_open),
             request_key=request.request_key, now=now)
+        # The phase left is documented: its responsible roles are asked for its record (of the iteration left).
+        await doc_requests.ask(services, session, project, phase=current, iteration=project.iteration,
+                               requested_by=caller.user_id, now=now, transition_id=transition.id)
         # The locked row: flushed with the transaction.
         project.phase, project.phase_since, project.iteration = target.value, now, iteration
         await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=caller.user_id,

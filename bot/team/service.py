@@ -3,7 +3,6 @@ row and its channel announcement (outbox)."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy import update
@@ -14,7 +13,7 @@ from bot.crisp_dm import Role
 from bot.errors import Refused, UserError
 from bot.permissions import PROJECT_LEADS, Action, Caller
 from bot.services import Services
-from bot.text import clean_text, require_length, unescape_slack
+from bot.text import clean_text, require_length, typed_text
 from bot.views import team as views
 from storage.queries import audit, team
 from storage.queries import lifecycle as lifecycle_rows
@@ -24,7 +23,6 @@ OBJECTIVE_LIMIT = views.OBJECTIVE_LIMIT
 OBJECTIVE_COLUMNS = ("goal", "success_metric")
 # What Slack resolved in slash text (`<@U1|ann>`, `<!here>`, `<#C1|x>`, `<https://x|y>`): kept as the words
 # the person typed, never as a live token.
-_SLACK_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 
 
 async def assign(session: AsyncSession, *, team_id: str, project_id: int, user_id: str, role: str, actor_id: str,
@@ -129,15 +127,7 @@ async def remove_stakeholder(services: Services, caller: Caller, project: Projec
 
 def objective_from_command(text: str, column: str) -> str:
     """Slash text for the goal or metric: Slack's tokens become the words typed, unescaped once, one line."""
-    def words(match: re.Match) -> str:
-        target, label = match.group(1), match.group(2)
-        if target.startswith(("@", "#")):
-            return target[0] + label if label else target
-        if target.startswith("!"):
-            return "@" + (label or target[1:]).split("^")[0].lstrip("@")
-        return label or target
-
-    text = clean_text(unescape_slack(_SLACK_TOKEN.sub(words, text)), single_line=True)
+    text = typed_text(text)
     return _checked(text, column)
 
 

@@ -18,6 +18,8 @@ class ActionId:
     ALERT_STORM_ACK = "crisp.alert.storm.ack"  # value {"s": storm id}: every open group rolled into it
     ALERT_START_ITERATION = "crisp.alert.iteration"  # opens the form; value {"g": group id}
     CHECKIN_OPEN = "crisp.checkin.open"  # opens the check-in form; value {"r": run id}
+    # Opens a phase's documentation form (prefilled with its latest version); value {"p", "ph", "i"}.
+    DOCS_OPEN = "crisp.docs.open"
 
 
 class CallbackId:
@@ -26,6 +28,7 @@ class CallbackId:
     SET_OBJECTIVE = "crisp.project.objective"
     ALERT_ITERATION = "crisp.alert.iteration"  # metadata {"g": group id, "c": channel}
     CHECKIN_ANSWER = "crisp.checkin.answer"  # metadata {"r": run id}
+    DOCS_RECORD = "crisp.docs.record"  # metadata {"p": project id, "ph": phase, "i": iteration}
 
 
 class BlockId:
@@ -40,6 +43,8 @@ class BlockId:
     CHECKIN_BLOCKERS = "checkin_blockers"
     CHECKIN_CONFIDENCE = "checkin_confidence"
     CHECKIN_HELP = "checkin_help"
+    DOC_FIELD_PREFIX = "doc_field:"  # + the field key (bot.docs.fields): one block per field
+    DOC_LINK = "doc_link"
 
 
 class InputId:
@@ -52,3 +57,5 @@ class InputId:
     CHECKIN_BLOCKERS = "blockers"
     CHECKIN_CONFIDENCE = "confidence"
     CHECKIN_HELP = "help"
+    DOC_TEXT = "text"
+    DOC_LINK = "link"

@@ -36,9 +36,10 @@ def gist(project: Project, now: datetime) -> str:
 
 def status_card(project: Project, now: datetime, snapshot: TeamSnapshot, slash: str, *,
                 open_alerts: tuple[Sequence[AlertGroup], int] | None = None,
-                schedule_lines: Sequence[str] = ()) -> dict[str, Any]:
+                schedule_lines: Sequence[str] = (), work_lines: Sequence[str] = ()) -> dict[str, Any]:
     """`snapshot`: who holds which role and the stakeholders (no history needed); `open_alerts`: the newest
-    firing groups and how many there are."""
+    firing groups and how many there are; `work_lines`: milestones and documentation (bot.views.milestones,
+    bot.views.docs status lines)."""
     phase = Phase(project.phase)
     day = day_in_phase(project.phase_since, now)
     roles = team.role_lines(snapshot) or f"Nobody yet: `{slash} role add @user ROLE`."
@@ -56,6 +57,8 @@ def status_card(project: Project, now: datetime, snapshot: TeamSnapshot, slash: 
         section(f"*Stakeholders:* {team.stakeholder_line(snapshot)}"),
         context(phase_track(phase)),
     ]
+    if work_lines:
+        blocks.insert(-1, section("\n".join(work_lines)))
     if open_alerts is not None:
         blocks.insert(-1, section(alert_ops.status_alerts(*open_alerts, now, slash)))
     if schedule_lines:  # the next check-in and digest (bot.views.schedules.next_line)

@@ -14,6 +14,7 @@ from bot.views import replies
 from bot.views.ids import ActionId
 from handlers.actions import alerts
 from handlers.actions import checkins as actions_checkins
+from handlers.actions import docs as actions_docs
 from handlers.modals import modal_opener
 from handlers.actions import phase as actions_phase
 
@@ -39,3 +40,4 @@ def register(app: AsyncApp, services: Services) -> None:
     actions_phase.register(app, services)
     alerts.register(app, services)
     actions_checkins.register(app, services)
+    actions_docs.register(app, services)

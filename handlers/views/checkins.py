@@ -13,6 +13,7 @@ from bot.views import checkins as views
 from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
 from bot.views import carried
+from handlers.views.state import element, submitter, text_value
 
 FIELDS = {"progress": (BlockId.CHECKIN_PROGRESS, InputId.CHECKIN_PROGRESS),
           "blockers": (BlockId.CHECKIN_BLOCKERS, InputId.CHECKIN_BLOCKERS),
@@ -20,22 +21,15 @@ FIELDS = {"progress": (BlockId.CHECKIN_PROGRESS, InputId.CHECKIN_PROGRESS),
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
-    state = (view.get("state") or {}).get("values") or {}
-
-    def element(block: str, action: str) -> dict[str, Any]:
-        found = (state.get(block) or {}).get(action) if isinstance(state.get(block), dict) else None
-        return found if isinstance(found, dict) else {}
-
-    values: dict[str, Any] = {field: element(*ids).get("value") for field, ids in FIELDS.items()}
-    selected = element(BlockId.CHECKIN_CONFIDENCE, InputId.CHECKIN_CONFIDENCE).get("selected_option")
+    values: dict[str, Any] = {field: text_value(view, *ids) for field, ids in FIELDS.items()}
+    selected = element(view, BlockId.CHECKIN_CONFIDENCE, InputId.CHECKIN_CONFIDENCE).get("selected_option")
     values["confidence"] = selected.get("value") if isinstance(selected, dict) else None
     return values
 
 
 def register(app: AsyncApp, services: Services) -> None:
     async def answer(ack, body, view) -> None:
-        user_id = (body.get("user") or {}).get("id") or ""
-        team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+        team_id, user_id = submitter(body)
         run_id = carried.row_id(carried.small_json(view.get("private_metadata")).get("r"))
         try:
             await checkins.save_answer(services, team_id=team_id, user_id=user_id, run_id=run_id,

@@ -69,15 +69,17 @@ def test_arguments_are_declared_in_the_row():
         "project archive": False, "phase": False, "phase next [NOTE]": True, "phase set PHASE [NOTE]": True,
         "phase history": False, "roles": False, "role add @user ROLE": True, "role remove @user ROLE": True,
         "stakeholder add @user": True, "stakeholder remove @user": True, "project goal [TEXT]": True,
-        "project metric [TEXT]": True, "alerts": False, "alerts route KEY=VALUE": True,
+        "project metric [TEXT]": True, "milestone add NAME [due YYYY-MM-DD]": True, "milestone done NAME": True,
+        "milestones": False, "docs": False, "alerts": False, "alerts route KEY=VALUE": True,
         "alerts unroute KEY=VALUE": True, "checkin every DAYS at HH:MM [TZ]": True, "checkin now": False,
         "checkin off": False, "digest every DAYS at HH:MM [TZ]": True, "digest now": False, "digest off": False}
-    later = Command(("milestone", "add"), "adds a milestone", nothing, args="NAME [due YYYY-MM-DD]")
-    assert (later.usage, later.takes_args) == ("milestone add NAME [due YYYY-MM-DD]", True)
+    assert isinstance(table.match("milestone add data is clean"), Match)
+    assert table.match("milestone add data is clean due 2026-03-01").args == "data is clean due 2026-03-01"
+    assert isinstance(table.match("milestone"), GroupOnly)
+    assert table.match("milestones").command.usage == "milestones"
+    later = Command(("feedback",), "records feedback", nothing, args="TEXT")
     grown = CommandTable([*table.in_help_order, later])
-    assert isinstance(grown.match("milestone add data is clean"), Match)
-    assert grown.match("milestone add data is clean").args == "data is clean"
-    assert isinstance(grown.match("milestone"), GroupOnly)
+    assert grown.match("feedback  too many false alarms").args == "too many false alarms"
     # A command that is also a group's first word: a misspelt sub-command is suggested, not ignored.
     assert grown.match("phase sett modeling").suggestion.usage == "phase set PHASE [NOTE]"
     assert isinstance(grown.match("phase now"), ExtraWords)
@@ -88,5 +90,6 @@ def test_help_order_is_the_declared_order():
         "help", "status", "project create NAME", "project list", "project archive", "phase", "phase next [NOTE]",
         "phase set PHASE [NOTE]", "phase history", "roles", "role add @user ROLE", "role remove @user ROLE",
         "stakeholder add @user", "stakeholder remove @user", "project goal [TEXT]", "project metric [TEXT]",
+        "milestone add NAME [due YYYY-MM-DD]", "milestone done NAME", "milestones", "docs",
         "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE", "checkin every DAYS at HH:MM [TZ]",
         "checkin now", "checkin off", "digest every DAYS at HH:MM [TZ]", "digest now", "digest off"]

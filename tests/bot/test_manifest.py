@@ -75,7 +75,7 @@ def test_the_messages_tab_is_read_only():
 
 def test_the_usage_hint_names_every_command_word_of_the_table_once():
     [command] = build_manifest("/crisp")["features"]["slash_commands"]
-    assert command["usage_hint"] == "help | status | project … | phase … | roles | role … | stakeholder … | alerts … | checkin … | digest …"
+    assert command["usage_hint"] == "help | status | project … | phase … | roles | role … | stakeholder … | milestone … | milestones | docs | alerts … | checkin … | digest …"
     assert {word.removesuffix(" …") for word in command["usage_hint"].split(" | ")} == {
         c.words[0] for c in command_table().in_help_order}
 
@@ -85,6 +85,6 @@ def test_the_usage_hint_grows_with_the_table():
         return Reply()
 
     grown = CommandTable([*command_table().in_help_order,
-                          Command(("milestones",), "milestones with due dates", move_on),
-                          Command(("milestone", "add"), "adds a milestone", move_on, args="NAME")])
-    assert usage_hint(grown) == usage_hint(command_table()) + " | milestones | milestone …"
+                          Command(("feedback",), "records feedback", move_on, args="TEXT"),
+                          Command(("model", "card"), "exports a model card", move_on)])
+    assert usage_hint(grown) == usage_hint(command_table()) + " | feedback … | model …"

@@ -33,6 +33,9 @@ from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
 from storage.tables import Alert, AlertGroup, AlertStorm, Project
 from tests.slack_text import assert_nothing_live, plain_fields
+from datetime import date
+from bot.views import docs, milestones
+from storage.tables import DocRecord, DocRequest, Milestone
 
 # Everything the issue lists, plus Slack's other broadcasts and tokens that look like ours.
 HOSTILE = ("Zed &lt;!channel&gt; <!here> &lt;@U1&gt; <https://x|y> <!subteam^S1> *bold* _it_ ~st~ `co` &amp; "
@@ -145,6 +148,27 @@ def digest_of(**changes) -> Digest:
     return Digest(**{**values, **changes})
 
 
+def milestone(**changes) -> Milestone:
+    values = dict(id=3, team_id="T0CRISP", project_id=1, name=HOSTILE, name_key=HOSTILE.casefold(), phase="modeling",
+                  iteration=2, due=date(2026, 2, 27), added_by="U1|x><!channel>", added_at=NOW - timedelta(days=9))
+    return Milestone(**{**values, **changes})
+
+
+def doc_request(**changes) -> DocRequest:
+    values = dict(id=4, team_id="T0CRISP", project_id=1, phase="modeling", iteration=2, trigger="milestone",
+                  milestone_id=3, asked=[{"user": "U0TRUSTED", "role": "data-scientist"},
+                                         {"user": "U1><!here>", "role": FORGED_ROLE, "standing_in": True}],
+                  requested_by="U0ACTOR", requested_at=NOW - timedelta(days=3), reminders_sent=1)
+    return DocRequest(**{**values, **changes})
+
+
+def doc_record(**changes) -> DocRecord:
+    values = dict(id=6, team_id="T0CRISP", project_id=1, phase="modeling", iteration=2, version=2,
+                  fields={"algorithm": HOSTILE, "metrics": "AUC 0.8 " + HOSTILE, "hyperparameters": HOSTILE},
+                  link="https://d.example/", author="U1|x><!channel>", submitted_at=NOW)
+    return DocRecord(**{**values, **changes})
+
+
 # builder -> call with hostile input. `mrkdwn`: the result is (or holds) text Slack parses.
 BUILDERS = {
     projects.phase_label: lambda: projects.phase_label(project()),
@@ -177,7 +201,9 @@ BUILDERS = {
     home.my_project_blocks: lambda: home.my_project_blocks(home.MyProject(FORGED, (FORGED_ROLE,), False), NOW, SLASH),
     status.phase_track: lambda: status.phase_track(Phase.MODELING),
     status.gist: lambda: status.gist(project(), NOW),
-    status.status_card: lambda: [status.status_card(project(), NOW, TEAM, SLASH),
+    status.status_card: lambda: [status.status_card(project(), NOW, TEAM, SLASH,
+                                                    work_lines=[milestones.status_line(2, [HOSTILE], 1),
+                                                                docs.status_line(1, 1, SLASH)]),
                                  status.status_card(project(), NOW, TEAM, SLASH,
                                                     open_alerts=([alert_group(), alert_group(acked_by=None)], 5))],
     team.role_title: lambda: team.role_title(FORGED_ROLE),
@@ -308,6 +334,56 @@ BUILDERS = {
                              digests.digest(digest_of(moves=[], checkin=None, answers=[], open_groups=[],
                                                       open_total=0), SLASH)],
     digests.sent_reply: lambda: digests.sent_reply(3),
+    milestones.due_text: lambda: [milestones.due_text(date(2026, 3, 1)), milestones.due_text(None)],
+    milestones.added_announcement: lambda: milestones.added_announcement(project(), milestone()),
+    milestones.added_reply: lambda: milestones.added_reply(milestone(due=None)),
+    milestones.done_announcement: lambda: [
+        milestones.done_announcement(project(), milestone(done_by="U0TRUSTED", done_at=NOW), doc_request()),
+        milestones.done_announcement(project(), milestone(done_by="U1><!here>", done_at=NOW), doc_request(asked=[]))],
+    milestones.done_reply: lambda: milestones.done_reply(milestone(done_by="U0TRUSTED", done_at=NOW), doc_request()),
+    milestones.overdue_announcement: lambda: milestones.overdue_announcement(project(), milestone()),
+    milestones.duplicate: lambda: milestones.duplicate(HOSTILE),
+    milestones.names_list: lambda: milestones.names_list([HOSTILE] * 30),
+    milestones.unknown: lambda: [milestones.unknown(HOSTILE, [HOSTILE, "x"]), milestones.unknown(HOSTILE, [])],
+    milestones.already_done: lambda: milestones.already_done(milestone(done_by="U1|x><!channel>", done_at=NOW)),
+    milestones.milestone_line: lambda: [milestones.milestone_line(milestone(), NOW.date()),
+                                        milestones.milestone_line(milestone(due=None), NOW.date()),
+                                        milestones.milestone_line(milestone(done_by="U1><!here>", done_at=NOW),
+                                                                  NOW.date())],
+    milestones.listing: lambda: [
+        milestones.listing(project(), [milestone(id=i) for i in range(150)]
+                           + [milestone(id=i, done_by="U0TRUSTED", done_at=NOW) for i in range(30)], NOW.date(), SLASH),
+        milestones.listing(project(), [], NOW.date(), SLASH),
+        milestones.listing(FORGED, [milestone(done_by="U0TRUSTED", done_at=NOW)], NOW.date(), SLASH)],
+    milestones.status_line: lambda: [milestones.status_line(4, [HOSTILE, HOSTILE], 3),
+                                     milestones.status_line(0, [], 0)],
+    docs.open_value: lambda: docs.open_value(1, "modeling", 2),
+    docs.record_name: lambda: docs.record_name(project(), "modeling", 2),
+    docs.asked_person: lambda: docs.asked_person({"user": "U1><!here>", "role": FORGED_ROLE, "standing_in": True}),
+    docs.asked_people: lambda: docs.asked_people(doc_request()),
+    docs.asked_line: lambda: [docs.asked_line(doc_request()), docs.asked_line(doc_request(asked=[]))],
+    docs.prompt: lambda: [docs.prompt(project(), doc_request(), doc_request().asked[1]),
+                          docs.prompt(FORGED, doc_request(trigger="phase-exit"), doc_request().asked[0])],
+    docs.reminder: lambda: [docs.reminder(project(), doc_request(), 1, 3), docs.reminder(project(), doc_request(), 3, 3)],
+    docs.answered_prompt: lambda: docs.answered_prompt(project(), doc_record()),
+    docs.nobody_to_ask: lambda: docs.nobody_to_ask(project(), doc_request(asked=[]), (Role.DEVOPS, Role.ML_ENGINEER),
+                                                   SLASH),
+    docs.form: lambda: [docs.form(project(), Phase(p), 2, doc_record(phase=p)) for p in Phase] +
+                       [docs.form(project(), Phase.MODELING, 1, None)],
+    docs.record_announcement: lambda: [docs.record_announcement(project(), doc_record()),
+                                       docs.record_announcement(FORGED, doc_record(version=1, link=None,
+                                                                                   fields={"metrics": HOSTILE * 20}))],
+    docs.entry_block: lambda: [docs.entry_block(project(), "modeling", 2, doc_record(), [(doc_request(), HOSTILE)]),
+                               docs.entry_block(project(), "evaluation", 1, None,
+                                                [(doc_request(overdue_at=NOW, asked=[]), None)])],
+    docs.listing: lambda: [docs.listing(project(), [doc_record(phase=p.value, iteration=i) for p in Phase
+                                                    for i in range(1, 9)],
+                                        [(doc_request(), HOSTILE), (doc_request(phase="deployment", overdue_at=NOW),
+                                                                    None)], SLASH),
+                           docs.listing(FORGED, [], [], SLASH)],
+    docs.status_line: lambda: [docs.status_line(2, 1, SLASH), docs.status_line(0, 0, SLASH)],
+    docs.home_line: lambda: [docs.home_line([doc_request(), doc_request(overdue_at=NOW)], SLASH),
+                             docs.home_line([], SLASH)],
     # The error comes from Slack and the quoted text is Crisp's own (escaped) fallback line.
     delivery.failure_notice: lambda: delivery.failure_notice("C1><!here>", "odd_error `<!here>` &lt;", original_text=
                                                              f"New project: {escape('Ann <!here> *x*')}"),
@@ -322,6 +398,7 @@ PLAIN_BUILDERS = {
         projects.name_taken_in_form(project())),
     team.objective_field_errors: lambda: team.objective_field_errors({"goal": f"The goal {HOSTILE} is long"}),
     checkins.field_errors: lambda: checkins.field_errors({"progress": f"The form {HOSTILE} closed"}),
+    docs.field_errors: lambda: docs.field_errors({"metrics": f"The form {HOSTILE} closed", "link": "Give a link"}),
 }
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
 # that is mrkdwn already), the escaping helpers (tested in test_mrkdwn.py) and arithmetic.
@@ -335,6 +412,8 @@ NOT_BUILDERS = {
     "bot.views.carried": {"small_json", "row_id", "count"},
     # link() takes a URL the formats checked; action_note() takes mrkdwn composed by the alerts service.
     "bot.views.alerts": {"link", "duration", "color", "action_note"},
+    # link_text() takes a link the documentation form checked (http(s), no `<`, `>`, `|` or spaces).
+    "bot.views.docs": {"link_text"},
 }
 
 

@@ -30,8 +30,9 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
     await slack.command("project create Churn Radar", channel="C0CHURN")
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
     assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
-                              "/crisp phase history", "/crisp roles", "/crisp alerts"]
-    assert "17 more commands need a role you don't hold here (most: product owner or manager) or admin " \
+                              "/crisp phase history", "/crisp roles", "/crisp milestones", "/crisp docs",
+                              "/crisp alerts"]
+    assert "19 more commands need a role you don't hold here (most: product owner or manager) or admin " \
            "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
 
@@ -40,7 +41,9 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                              "/crisp phase", "/crisp phase next [NOTE]", "/crisp phase set PHASE [NOTE]",
                              "/crisp phase history", "/crisp roles", "/crisp role add @user ROLE", "/crisp role remove @user ROLE",
                              "/crisp stakeholder add @user", "/crisp stakeholder remove @user",
-                             "/crisp project goal [TEXT]", "/crisp project metric [TEXT]", "/crisp alerts",
+                             "/crisp project goal [TEXT]", "/crisp project metric [TEXT]",
+                             "/crisp milestone add NAME [due YYYY-MM-DD]", "/crisp milestone done NAME",
+                             "/crisp milestones", "/crisp docs", "/crisp alerts",
                              "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE",
                              "/crisp checkin every DAYS at HH:MM [TZ]", "/crisp checkin now", "/crisp checkin off",
                              "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off"]
@@ -141,7 +144,7 @@ async def test_help_names_only_commands_that_exist(slack):
         assert "roles, milestones" not in answer.text.lower()
     assert mentioned_commands(admin) == usages  # the admin, in a project channel, is told of every one
     # The footer points to what works in the other kind of channel.
-    assert "In a project's channel: `/crisp status`, `/crisp phase`, `/crisp phase history`, `/crisp roles`." in \
+    assert "In a project's channel: `/crisp status`, `/crisp phase`, `/crisp phase history`, `/crisp roles`, `/crisp milestones`, `/crisp docs`." in \
         str(without.json["blocks"])
     assert "In a channel without a project: `/crisp project create NAME`." in str(admin.json["blocks"])
 
