@@ -9,7 +9,7 @@ from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import Services
-from handlers import actions, commands, events, request_log, views
+from handlers import actions, commands, events, request_log, shortcuts, views
 from handlers.request_log import LoggedBoltApp
 
 
@@ -40,6 +40,6 @@ def build_bolt_app(services: Services, client: AsyncWebClient, *, authorize: Asy
         process_before_response=True,
         logger=bolt_logger,
     )
-    for listeners in (request_log, commands, actions, views, events):
+    for listeners in (request_log, commands, actions, views, shortcuts, events):
         listeners.register(app, services)
     return app

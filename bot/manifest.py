@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from bot.commands.dispatch import command_table
 from bot.commands.registry import CommandTable
+from bot.views.feedback import SHORTCUT_NAME
+from bot.views.ids import CallbackId
 
 # Only what Crisp calls today (every Web API method in bot/ and handlers/), each with its reason.
 # auth.test, views.open and views.publish need no scope.
@@ -88,6 +90,8 @@ def build_manifest(slash_command: str, *, request_url: str | None = None, oauth:
                          "messages_tab_read_only_enabled": True},
             "bot_user": {"display_name": "Crisp", "always_online": True},
             "slash_commands": [command],
+            "shortcuts": [{"name": SHORTCUT_NAME, "type": "message", "callback_id": CallbackId.MODEL_FEEDBACK,
+                           "description": "Store this message as feedback on the model's predictions"}],
         },
         "oauth_config": {"scopes": {"bot": BOT_SCOPES},
                          **({"redirect_urls": [redirect_url(request_url)]} if oauth else {})},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import logging
 import socket
 
@@ -17,6 +18,7 @@ from bot.alerts.relay import AlertRelay
 from bot.app import build_bolt_app
 from bot.authorization import SingleWorkspaceAuthorization, TokenRefused
 from bot.clock import Clock, SystemClock
+from bot.export import service as export
 from bot.metrics import Metrics
 from bot.outbox.enqueue import Outbox
 from bot.outbox.worker import OutboxWorker
@@ -125,7 +127,8 @@ class Runtime:
         self.worker = OutboxWorker(self.db, self.slack.for_team, self.clock, self.metrics,
                                    lease_seconds=settings.outbox_lease_seconds,
                                    call_timeout=settings.outbox_timeout_seconds,
-                                   late_apply_seconds=settings.outbox_late_apply_seconds)
+                                   late_apply_seconds=settings.outbox_late_apply_seconds,
+                                   own_methods={export.EXPORT: functools.partial(export.run, self.services)})
         self.outbox.on_commit(self.worker.wake)
         self.bolt_app = build_bolt_app(self.services, self.slack.bolt, authorize=self.authorization)
         if check_token:

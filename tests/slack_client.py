@@ -65,6 +65,12 @@ class SlackTestClient:
             payload["response_url"] = response_url
         return await self.post_signed(*slack.interactive(payload), retry_num=retry_num)
 
+    async def message_shortcut(self, callback_id: str, message: dict, *, user: str = "U0ADMIN",
+                               channel: str = "C0CHURN", retry_num: int | None = None) -> Answer:
+        payload = slack.message_action(Person(user, user.lower()), Place(channel, channel.lower()), message,
+                                       callback_id, slack.new_trigger_id())
+        return await self.post_signed(*slack.interactive(payload), retry_num=retry_num)
+
     async def submit(self, view: dict, values: dict, *, user: str = "U0ADMIN") -> Answer:
         payload = slack.view_submission(Person(user, user.lower()), view, values, slack.new_trigger_id(),
                                         team_id=self.team_id)

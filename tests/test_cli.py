@@ -33,7 +33,8 @@ def test_manifest_is_json_naming_the_command_in_socket_mode(tmp_path):
     assert {"app_home_opened", "member_joined_channel"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "im:write", "channels:history"} <= scopes
-    assert "users:read" not in scopes and "files:write" not in scopes  # nothing calls users.* or files.*
+    assert {"users:read", "files:write"} <= scopes  # names looked up off the ack path; exports uploaded
+    assert [s["callback_id"] for s in manifest["features"]["shortcuts"]] == ["crisp.feedback.message"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert len(manifest["display_information"]["description"]) <= 140
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from bot.commands import alerts as alert_commands
 from bot.commands import docs as doc_commands
+from bot.commands import export as export_commands
+from bot.commands import feedback as feedback_commands
 from bot.commands import help as help_commands
 from bot.commands import phase as phase_commands
 from bot.commands import project as project_commands
@@ -30,7 +32,8 @@ log = logging.getLogger(__name__)
 def command_table() -> CommandTable:
     return CommandTable([*help_commands.COMMANDS, *status_commands.COMMANDS, *project_commands.COMMANDS,
                          *phase_commands.COMMANDS, *team_commands.COMMANDS,
-                         *doc_commands.COMMANDS, *alert_commands.COMMANDS, *schedule_commands.COMMANDS])
+                         *doc_commands.COMMANDS, *export_commands.COMMANDS, *alert_commands.COMMANDS,
+                         *schedule_commands.COMMANDS, *feedback_commands.COMMANDS])
 
 
 class CommandDispatcher:

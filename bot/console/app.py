@@ -15,6 +15,7 @@ from bot.console.session import ConsoleSession
 from bot.console.terminal import InterruptWatch, LineReader, LoopThread
 from bot.runtime import Runtime, StartupError
 from bot.settings import Settings
+from bot.views.ids import CallbackId
 from bot.slack_standin import SlackStandIn
 
 CONSOLE_HELP = """\
@@ -24,6 +25,7 @@ Type what you would type in Slack, e.g. `/crisp help`, `/crisp project create Ch
   :press N          press button N
   :set N TEXT       fill field N of the open modal; :submit sends it, :close drops it, :modal shows it
   :home             open your App Home tab
+  :say TEXT         post a message here yourself; :feedback uses "Send as model feedback" on it
   :invite           add Crisp to this channel      :join   join this channel yourself
   :who              who and where you are          :quit   leave (or Ctrl-D, Ctrl-C)
 People and channels keep their ids across restarts; the up arrow recalls earlier lines."""
@@ -144,6 +146,10 @@ async def handle_line(session: ConsoleSession, line: str) -> bool:
             session.show_modal(session.user.id, view)
     elif word == ":home":
         await session.open_home()
+    elif word == ":say" and rest:
+        await session.say(rest)
+    elif word == ":feedback":
+        await session.shortcut(CallbackId.MODEL_FEEDBACK)
     elif word == ":invite":
         session.out(f"(you added Crisp to #{session.place.name})")
         await session.invite_bot()
@@ -157,7 +163,7 @@ async def handle_line(session: ConsoleSession, line: str) -> bool:
     return True
 
 
-USAGE = {":as": ":as @name", ":in": ":in #channel", ":press": ":press N", ":set": ":set N TEXT"}
+USAGE = {":as": ":as @name", ":in": ":in #channel", ":press": ":press N", ":set": ":set N TEXT", ":say": ":say TEXT"}
 
 
 def _unquote(text: str) -> str:

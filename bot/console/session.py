@@ -67,6 +67,7 @@ class ConsoleSession:
         self.user = self.person(user)
         self.place = self.channel(channel)
         self.http: aiohttp.ClientSession | None = None
+        self.said: tuple[str, dict[str, Any]] | None = None  # (channel, message) of the latest :say
         standin.listen(self.show_call)
 
     # -- people and channels ---------------------------------------------------
@@ -390,6 +391,21 @@ class ConsoleSession:
     async def join(self) -> None:
         await self.event({"type": "member_joined_channel", "user": self.user.id, "channel": self.place.id,
                           "channel_type": "C", "team": slack.TEAM_ID})
+
+    async def say(self, text: str) -> None:
+        """A message the person posts in the channel (so a message shortcut has something to work on)."""
+        self.said = (self.place.id, self.standin.post_as(self.user.id, self.place.id, text))
+        self.out(f"── {self._where(self.place.id)} — @{self.user.name} posted:\n{_indent(text)}")
+
+    async def shortcut(self, callback_id: str) -> None:
+        """Use a message shortcut on the latest message posted with :say in this channel."""
+        if self.said is None or self.said[0] != self.place.id:
+            self.out("!! say something here first (:say TEXT); the shortcut works on that message")
+            return
+        payload = slack.message_action(self.user, self.place, self.said[1], callback_id, self._trigger())
+        status, answer = await self._post(*slack.interactive(payload))
+        self._show_answer(status, answer)
+        await self.settle()
 
     async def settle(self) -> None:
         """Let the outbox deliver what this action queued, so output follows the action that caused it."""

@@ -112,6 +112,16 @@ def block_action(user: Person, action: dict[str, Any], trigger_id: str, *, place
     return payload
 
 
+def message_action(user: Person, place: Place, message: dict[str, Any], callback_id: str,
+                   trigger_id: str) -> dict[str, Any]:
+    """A message shortcut used on `message` (with its `ts`, `text` and `user`) in `place`."""
+    return {"type": "message_action", "callback_id": callback_id, "trigger_id": trigger_id, "token": "console",
+            "action_ts": f"{time.time():.6f}", "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+            "user": user_object(user), "channel": {"id": place.id, "name": place.name}, "message": message,
+            "message_ts": message.get("ts"), "is_enterprise_install": False,
+            "response_url": f"https://hooks.slack.invalid/actions/{TEAM_ID}/console"}
+
+
 def view_submission(user: Person, view: dict[str, Any], values: dict[str, Any], trigger_id: str, *,
                     team_id: str = TEAM_ID) -> dict[str, Any]:
     submitted = {**view, "state": {"values": values}}

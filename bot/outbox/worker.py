@@ -20,7 +20,7 @@ import os
 import random
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -63,6 +63,13 @@ OPEN_NOTHING_THERE = frozenset({"user_not_found", "user_disabled", "channel_not_
 LOOKUP_REFUSALS_FOR_GOOD = frozenset({"thread_not_found"})
 
 
+# A pseudo-method whose work the worker does itself (e.g. building a document, then queueing its upload):
+# given the claimed row, it returns the outcome the row is settled with. Features register them at start
+# (bot/runtime.py), so the outbox imports no feature. Such work must be safe to run again: a worker that
+# dies before settling leaves the row to be taken over.
+OwnMethod = Callable[[OutboxMessage], Awaitable["Outcome"]]
+
+
 def backoff_seconds(attempts: int) -> float:
     base = min(MAX_BACKOFF_SECONDS, 2 ** max(0, attempts - 1))
     return base * random.uniform(0.8, 1.2)
@@ -101,8 +108,10 @@ class OutboxWorker:
         batch_size: int = 25,
         idle_poll_seconds: float = 0.5,
         owner: str | None = None,
+        own_methods: Mapping[str, OwnMethod] | None = None,
     ):
         self.db = db
+        self.own_methods = dict(own_methods or {})
         self.client_for_team = client_for_team
         self.clock = clock
         self.metrics = metrics
@@ -280,6 +289,8 @@ class OutboxWorker:
         payload = await self._resolved_payload(row)
         if isinstance(payload, GiveUp):
             return payload
+        if row.method in self.own_methods:
+            return await self.own_methods[row.method](row)
         if row.method == uploads.UPLOAD:
             return await uploads.deliver(self.db, flight.client, row, payload,
                                          lambda method, args: self._call(flight, method, args))

@@ -103,6 +103,12 @@ class SlackStandIn:
     def add_channel(self, channel_id: str, name: str, *, is_private: bool = False, bot_is_member: bool = True) -> None:
         self._ws.add_channel(channel_id, name, is_private=is_private, is_member=bot_is_member)
 
+    def post_as(self, user_id: str, channel_id: str, text: str) -> dict[str, Any]:
+        """A message a person posts in a channel (what a message shortcut can then be used on)."""
+        channel = self._ws.resolve_channel(channel_id, auto_create=True)
+        message = self._ws.store_message(channel, {"user": user_id, "text": text, "bot_id": None, "app_id": None})
+        return {key: message[key] for key in ("type", "ts", "user", "text")}
+
     def dm_channel_for(self, user_id: str) -> str:
         return self._ws.dm_for(user_id).id
 

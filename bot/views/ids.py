@@ -23,6 +23,8 @@ class ActionId:
 
 
 class CallbackId:
+    # The message shortcut "Send as model feedback" (the manifest's `shortcuts`): the message's text is stored.
+    MODEL_FEEDBACK = "crisp.feedback.message"
     CREATE_PROJECT = "crisp.project.create"
     PHASE_REASON = "crisp.phase.reason"
     SET_OBJECTIVE = "crisp.project.objective"

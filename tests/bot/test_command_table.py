@@ -70,17 +70,22 @@ def test_arguments_are_declared_in_the_row():
         "phase history": False, "roles": False, "role add @user ROLE": True, "role remove @user ROLE": True,
         "stakeholder add @user": True, "stakeholder remove @user": True, "project goal [TEXT]": True,
         "project metric [TEXT]": True, "milestone add NAME [due YYYY-MM-DD]": True, "milestone done NAME": True,
-        "milestones": False, "docs": False, "alerts": False, "alerts route KEY=VALUE": True,
+        "milestones": False, "docs": False, "docs export": False, "alerts": False, "alerts route KEY=VALUE": True,
         "alerts unroute KEY=VALUE": True, "alerts token": False, "alerts token rotate": False,
         "alerts channel [#CHANNEL|off]": True, "checkin every DAYS at HH:MM [TZ]": True, "checkin now": False,
-        "checkin off": False, "digest every DAYS at HH:MM [TZ]": True, "digest now": False, "digest off": False}
+        "checkin off": False, "digest every DAYS at HH:MM [TZ]": True, "digest now": False, "digest off": False,
+        "feedback TEXT": True}
     assert isinstance(table.match("milestone add data is clean"), Match)
     assert table.match("milestone add data is clean due 2026-03-01").args == "data is clean due 2026-03-01"
     assert isinstance(table.match("milestone"), GroupOnly)
     assert table.match("milestones").command.usage == "milestones"
-    later = Command(("feedback",), "records feedback", nothing, args="TEXT")
+    assert table.match("feedback  too many false alarms").args == "too many false alarms"
+    assert table.match("docs export").command.usage == "docs export"
+    assert table.match("docs").command.usage == "docs"
+    assert table.match("docs exprot").suggestion.usage == "docs export"
+    later = Command(("model", "card"), "exports a model card", nothing)
     grown = CommandTable([*table.in_help_order, later])
-    assert grown.match("feedback  too many false alarms").args == "too many false alarms"
+    assert grown.match("model card").command is later
     # A command that is also a group's first word: a misspelt sub-command is suggested, not ignored.
     assert grown.match("phase sett modeling").suggestion.usage == "phase set PHASE [NOTE]"
     assert isinstance(grown.match("phase now"), ExtraWords)
@@ -91,7 +96,8 @@ def test_help_order_is_the_declared_order():
         "help", "status", "project create NAME", "project list", "project archive", "phase", "phase next [NOTE]",
         "phase set PHASE [NOTE]", "phase history", "roles", "role add @user ROLE", "role remove @user ROLE",
         "stakeholder add @user", "stakeholder remove @user", "project goal [TEXT]", "project metric [TEXT]",
-        "milestone add NAME [due YYYY-MM-DD]", "milestone done NAME", "milestones", "docs",
+        "milestone add NAME [due YYYY-MM-DD]", "milestone done NAME", "milestones", "docs", "docs export",
         "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE", "alerts token", "alerts token rotate",
         "alerts channel [#CHANNEL|off]", "checkin every DAYS at HH:MM [TZ]",
-        "checkin now", "checkin off", "digest every DAYS at HH:MM [TZ]", "digest now", "digest off"]
+        "checkin now", "checkin off", "digest every DAYS at HH:MM [TZ]", "digest now", "digest off",
+        "feedback TEXT"]

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands.dispatch import command_table
 from bot.commands.registry import Command, CommandTable, Reply
 from bot.manifest import BOT_EVENTS, build_manifest, usage_hint
+from bot.views.ids import CallbackId
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,7 +78,7 @@ def test_the_messages_tab_is_read_only():
 
 def test_the_usage_hint_names_every_command_word_of_the_table_once():
     [command] = build_manifest("/crisp")["features"]["slash_commands"]
-    assert command["usage_hint"] == "help | status | project … | phase … | roles | role … | stakeholder … | milestone … | milestones | docs | alerts … | checkin … | digest …"
+    assert command["usage_hint"] == "help | status | project … | phase … | roles | role … | stakeholder … | milestone … | milestones | docs … | alerts … | checkin … | digest … | feedback …"
     assert {word.removesuffix(" …") for word in command["usage_hint"].split(" | ")} == {
         c.words[0] for c in command_table().in_help_order}
 
@@ -87,6 +88,13 @@ def test_the_usage_hint_grows_with_the_table():
         return Reply()
 
     grown = CommandTable([*command_table().in_help_order,
-                          Command(("feedback",), "records feedback", move_on, args="TEXT"),
+                          Command(("timeline",), "the phase timeline", move_on),
                           Command(("model", "card"), "exports a model card", move_on)])
-    assert usage_hint(grown) == usage_hint(command_table()) + " | feedback … | model …"
+    assert usage_hint(grown) == usage_hint(command_table()) + " | timeline | model …"
+
+
+def test_the_message_shortcut_is_declared_with_its_callback_id():
+    [shortcut] = build_manifest("/crisp")["features"]["shortcuts"]
+    assert shortcut == {"name": "Send as model feedback", "type": "message", "callback_id": CallbackId.MODEL_FEEDBACK,
+                        "description": "Store this message as feedback on the model's predictions"}
+    assert len(shortcut["name"]) <= 24 and len(shortcut["description"]) <= 80  # Slack's limits for shortcuts

@@ -37,6 +37,9 @@ from tests.slack_text import assert_nothing_live, plain_fields
 from datetime import date
 from bot.views import docs, milestones
 from storage.tables import DocRecord, DocRequest, Milestone
+from bot.views import export as export_views
+from bot.views import feedback as feedback_views
+from storage.tables import Feedback
 
 # Everything the issue lists, plus Slack's other broadcasts and tokens that look like ours.
 HOSTILE = ("Zed &lt;!channel&gt; <!here> &lt;@U1&gt; <https://x|y> <!subteam^S1> *bold* _it_ ~st~ `co` &amp; "
@@ -168,6 +171,13 @@ def doc_record(**changes) -> DocRecord:
                   fields={"algorithm": HOSTILE, "metrics": "AUC 0.8 " + HOSTILE, "hyperparameters": HOSTILE},
                   link="https://d.example/", author="U1|x><!channel>", submitted_at=NOW)
     return DocRecord(**{**values, **changes})
+
+
+def feedback(**changes) -> Feedback:
+    values = dict(id=8, team_id="T0CRISP", project_id=1, text="Scores " + HOSTILE + "\n> second line",
+                  author="U1|x><!channel>", created_at=NOW, source="shortcut", message_channel="C0TRUSTED",
+                  message_ts="1.000001")
+    return Feedback(**{**values, **changes})
 
 
 # builder -> call with hostile input. `mrkdwn`: the result is (or holds) text Slack parses.
@@ -393,6 +403,18 @@ BUILDERS = {
     docs.status_line: lambda: [docs.status_line(2, 1, SLASH), docs.status_line(0, 0, SLASH)],
     docs.home_line: lambda: [docs.home_line([doc_request(), doc_request(overdue_at=NOW)], SLASH),
                              docs.home_line([], SLASH)],
+    export_views.on_its_way: lambda: [export_views.on_its_way(project(), True),
+                                      export_views.on_its_way(FORGED, False)],
+    export_views.comment: lambda: [export_views.comment(project(), "U0TRUSTED"), export_views.comment(FORGED, ""),
+                                   export_views.comment(project(), "U1><!here>")],
+    feedback_views.usage: lambda: feedback_views.usage(SLASH),
+    feedback_views.too_long: lambda: feedback_views.too_long(5000, 4000),
+    feedback_views.given_reply: lambda: [feedback_views.given_reply(True), feedback_views.given_reply(False)],
+    feedback_views.stored_privately: lambda: feedback_views.stored_privately(feedback(text=HOSTILE * 20)),
+    feedback_views.already_stored: lambda: feedback_views.already_stored(),
+    feedback_views.announcement: lambda: [feedback_views.announcement(feedback()),
+                                          feedback_views.announcement(feedback(source="command",
+                                                                               author="U0TRUSTED"))],
     # The error comes from Slack and the quoted text is Crisp's own (escaped) fallback line.
     delivery.failure_notice: lambda: delivery.failure_notice("C1><!here>", "odd_error `<!here>` &lt;", original_text=
                                                              f"New project: {escape('Ann <!here> *x*')}"),
@@ -408,6 +430,7 @@ PLAIN_BUILDERS = {
     team.objective_field_errors: lambda: team.objective_field_errors({"goal": f"The goal {HOSTILE} is long"}),
     checkins.field_errors: lambda: checkins.field_errors({"progress": f"The form {HOSTILE} closed"}),
     docs.field_errors: lambda: docs.field_errors({"metrics": f"The form {HOSTILE} closed", "link": "Give a link"}),
+    export_views.title: lambda: export_views.title(project(), NOW),
 }
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
 # that is mrkdwn already), the escaping helpers (tested in test_mrkdwn.py) and arithmetic.
@@ -421,6 +444,10 @@ NOT_BUILDERS = {
     "bot.views.carried": {"small_json", "row_id", "count"},
     # link() takes a URL the formats checked; action_note() takes mrkdwn composed by the alerts service.
     "bot.views.alerts": {"link", "duration", "color", "action_note"},
+    # link_text() takes a link the documentation form checked (http(s), no `<`, `>`, `|` or spaces).
+    "bot.views.docs": {"link_text"},
+    # A file name made of the project's slug (letters, digits and dashes) and the date.
+    "bot.views.export": {"filename"},
 }
 
 

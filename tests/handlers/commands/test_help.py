@@ -31,8 +31,8 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
     assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
                               "/crisp phase history", "/crisp roles", "/crisp milestones", "/crisp docs",
-                              "/crisp alerts"]
-    assert "22 more commands need a role you don't hold here (most: product owner or manager) or admin " \
+                              "/crisp docs export", "/crisp alerts"]
+    assert "23 more commands need a role you don't hold here (most: product owner or manager) or admin " \
            "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
 
@@ -43,11 +43,12 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                              "/crisp stakeholder add @user", "/crisp stakeholder remove @user",
                              "/crisp project goal [TEXT]", "/crisp project metric [TEXT]",
                              "/crisp milestone add NAME [due YYYY-MM-DD]", "/crisp milestone done NAME",
-                             "/crisp milestones", "/crisp docs", "/crisp alerts",
+                             "/crisp milestones", "/crisp docs", "/crisp docs export", "/crisp alerts",
                              "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE",
                              "/crisp alerts token", "/crisp alerts token rotate", "/crisp alerts channel [#CHANNEL|off]",
                              "/crisp checkin every DAYS at HH:MM [TZ]", "/crisp checkin now", "/crisp checkin off",
-                             "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off"]
+                             "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off",
+                             "/crisp feedback TEXT"]
 
 
 async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runtime, slack):
@@ -145,7 +146,7 @@ async def test_help_names_only_commands_that_exist(slack):
         assert "roles, milestones" not in answer.text.lower()
     assert mentioned_commands(admin) == usages  # the admin, in a project channel, is told of every one
     # The footer points to what works in the other kind of channel.
-    assert "In a project's channel: `/crisp status`, `/crisp phase`, `/crisp phase history`, `/crisp roles`, `/crisp milestones`, `/crisp docs`." in \
+    assert "In a project's channel: `/crisp status`, `/crisp phase`, `/crisp phase history`, `/crisp roles`, `/crisp milestones`, `/crisp docs`, `/crisp docs export`." in \
         str(without.json["blocks"])
     assert "In a channel without a project: `/crisp project create NAME`." in str(admin.json["blocks"])
 
