@@ -444,8 +444,6 @@ NOT_BUILDERS = {
     "bot.views.carried": {"small_json", "row_id", "count"},
     # link() takes a URL the formats checked; action_note() takes mrkdwn composed by the alerts service.
     "bot.views.alerts": {"link", "duration", "color", "action_note"},
-    # link_text() takes a link the documentation form checked (http(s), no `<`, `>`, `|` or spaces).
-    "bot.views.docs": {"link_text"},
     # A file name made of the project's slug (letters, digits and dashes) and the date.
     "bot.views.export": {"filename"},
 }
