@@ -2,6 +2,7 @@
 
 from storage.tables.alerts import Alert, AlertFeedback, AlertGroup, AlertRoute, AlertStorm
 from storage.tables.audit import AuditEntry
+from storage.tables.digests import DigestFigure, PortfolioRun, PortfolioSchedule
 from storage.tables.lifecycle import ChecklistTick, PhaseTransition
 from storage.tables.outbox import OutboxMessage, OutboxStatus, OutboxThrottle
 from storage.tables.projects import Project
@@ -10,5 +11,5 @@ from storage.tables.slack_message import SlackMessage
 from storage.tables.team import RoleAssignment, Stakeholder
 
 __all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AlertStorm", "AuditEntry", "CheckinAnswer",
-           "ChecklistTick", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTransition", "Project",
-           "RoleAssignment", "Schedule", "ScheduleRun", "SlackMessage", "Stakeholder"]
+           "ChecklistTick", "DigestFigure", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTransition", "PortfolioRun",
+           "PortfolioSchedule", "Project", "RoleAssignment", "Schedule", "ScheduleRun", "SlackMessage", "Stakeholder"]

@@ -1,0 +1,60 @@
+"""Digest figures waiting to be drawn, and portfolio schedules with their runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.queries.schedules import as_utc, newest_slots, skip_locked
+from storage.tables import DigestFigure, PortfolioRun, PortfolioSchedule
+
+async def pending_figures(session: AsyncSession, *, limit: int) -> list[int]:
+    """Run ids of the oldest figures not yet uploaded."""
+    statement = (select(DigestFigure.run_id).where(DigestFigure.uploaded_at.is_(None))
+                 .order_by(DigestFigure.run_id).limit(limit))
+    return list((await session.execute(statement)).scalars())
+
+
+async def claim_figure(session: AsyncSession, run_id: int) -> DigestFigure | None:
+    """The figure, locked until the transaction ends, if it still waits (another process may have taken it:
+    PostgreSQL skips a locked row; SQLite has one writer)."""
+    statement = (select(DigestFigure).where(DigestFigure.run_id == run_id, DigestFigure.uploaded_at.is_(None))
+                 .execution_options(populate_existing=True))
+    return (await session.execute(skip_locked(session, statement, DigestFigure))).scalars().first()
+
+
+async def figure_of(session: AsyncSession, run_id: int) -> DigestFigure | None:
+    return await session.get(DigestFigure, run_id)
+
+
+async def portfolio_schedule_of(session: AsyncSession, team_id: str, user_id: str) -> PortfolioSchedule | None:
+    statement = (select(PortfolioSchedule)
+                 .where(PortfolioSchedule.team_id == team_id, PortfolioSchedule.user_id == user_id)
+                 .execution_options(populate_existing=True))
+    return (await session.execute(statement)).scalars().first()
+
+
+async def enabled_portfolios(session: AsyncSession) -> list[tuple[PortfolioSchedule, datetime | None]]:
+    """Every enabled portfolio schedule, with the slot of its newest run (None: never ran)."""
+    newest = newest_slots(PortfolioRun.__table__)
+    statement = (select(PortfolioSchedule, newest.c.slot)
+                 .outerjoin(newest, newest.c.schedule_id == PortfolioSchedule.id)
+                 .where(PortfolioSchedule.enabled.is_(True)).order_by(PortfolioSchedule.id))
+    return [(schedule, as_utc(slot)) for schedule, slot in (await session.execute(statement)).all()]
+
+
+async def portfolio_run_by_request(session: AsyncSession, team_id: str, user_id: str,
+                                   request_key: str) -> PortfolioRun | None:
+    statement = select(PortfolioRun).where(PortfolioRun.team_id == team_id, PortfolioRun.user_id == user_id,
+                                           PortfolioRun.request_key == request_key)
+    return (await session.execute(statement)).scalars().first()
+
+
+async def previous_portfolio_run(session: AsyncSession, team_id: str, user_id: str,
+                                 before_id: int) -> PortfolioRun | None:
+    statement = (select(PortfolioRun)
+                 .where(PortfolioRun.team_id == team_id, PortfolioRun.user_id == user_id,
+                        PortfolioRun.skipped.is_(False), PortfolioRun.id < before_id)
+                 .order_by(PortfolioRun.id.desc()).limit(1))
+    return (await session.execute(statement)).scalars().first()
