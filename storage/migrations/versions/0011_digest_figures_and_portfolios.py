@@ -3,7 +3,7 @@ one person's schedule across all their projects and its runs (one per schedule a
 makes a slot run once across processes).
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0011'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
