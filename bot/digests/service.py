@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crisp_dm import Role
+from bot.digests import figures
 from bot.digests.content import Digest
 from bot.errors import UserError
 from bot.permissions import Action, Caller
@@ -53,6 +54,8 @@ async def send(services: Services, session: AsyncSession, project: Project, run:
     body = views.digest(digest, services.settings.slash_command)
     for user_id in people:
         await services.outbox.post(session, project.team_id, user_id, body, key=f"digest:{run.id}:{user_id}")
+    if not digest.nothing_new:
+        await figures.queue(session, project, run, people, now)
     await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=run.started_by,
                        action="digest.sent", now=now, run=run.id, to=len(people))
     return len(people)

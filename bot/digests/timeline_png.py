@@ -3,12 +3,12 @@ arrow and a hatched bar, today as a dashed line, phase targets as diamonds.
 
 matplotlib is imported here, on first use, not when the bot starts: rendering happens in the scheduler's
 figure job (bot.digests.figures), never on a request's path. It draws on the Agg backend through its
-object API (a Figure of its own per call, no pyplot state), so renders in a worker thread do not share
-anything."""
+object API (a Figure of its own per call, no pyplot state), from a worker thread, one drawing at a time."""
 
 from __future__ import annotations
 
 import io
+import threading
 from datetime import UTC, datetime, timedelta
 
 from bot.crisp_dm import Phase
@@ -27,6 +27,8 @@ COLOURS = {
 }
 BACK = "#d62728"
 BAR_HEIGHT = 0.6
+# matplotlib shares caches (fonts, text layout) between figures: one drawing at a time per process.
+_DRAWING = threading.Lock()
 
 
 def _naive(moment: datetime) -> datetime:
@@ -47,6 +49,12 @@ def _span(timeline: Timeline) -> tuple[datetime, datetime]:
 
 
 def render(timeline: Timeline) -> bytes:
+    """The PNG (900 × 360); safe to call from worker threads."""
+    with _DRAWING:
+        return _draw(timeline)
+
+
+def _draw(timeline: Timeline) -> bytes:
     import matplotlib  # noqa: PLC0415 (costly import: only when a picture is drawn)
     matplotlib.use("Agg")
     from matplotlib import dates  # noqa: PLC0415
@@ -68,7 +76,7 @@ def render(timeline: Timeline) -> bytes:
         width = max(dates.date2num(end) - left, 0.02)
         axes.barh(rows[visit.phase], width, left=left, height=BAR_HEIGHT, color=COLOURS[visit.phase],
                   edgecolor=BACK if visit.back else "white", linewidth=1.5 if visit.back else 0.8,
-                  hatch="//" if visit.back else None, alpha=1.0 if visit.end is None else 0.85)
+                  hatch="//" if visit.back else None)
         if previous is not None:
             axes.annotate("", xy=(left, rows[visit.phase]), xytext=(left, rows[previous.phase]),
                           arrowprops={"arrowstyle": "-|>", "color": BACK if visit.back else "#888888",
