@@ -19,6 +19,7 @@ from bot.views import digests as views
 from storage.queries import alerts, audit, team
 from storage.queries import lifecycle as lifecycle_rows
 from storage.queries import schedules as rows
+from storage.queries.targets import targets_of
 from storage.tables import Project, ScheduleRun
 
 ALERTS_SHOWN = views.ALERTS_SHOWN
@@ -40,7 +41,8 @@ async def gather(session: AsyncSession, project: Project, run: ScheduleRun, now:
     answers = await rows.answers(session, checkin.id) if checkin is not None else []
     groups, open_total = await alerts.open_groups(session, project_id=project.id, limit=ALERTS_SHOWN)
     return Digest(project=project, now=now, since=since, first=previous is None, moves=moves, checkin=checkin,
-                  answers=answers, open_groups=groups, open_total=open_total)
+                  answers=answers, open_groups=groups, open_total=open_total,
+                  targets=await targets_of(session, project.id))
 
 
 async def send(services: Services, session: AsyncSession, project: Project, run: ScheduleRun, now: datetime) -> int:

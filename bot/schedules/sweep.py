@@ -4,65 +4,99 @@ A slot is due when it has passed and its schedule has no run for it. Inserting t
 (unique per schedule and slot): a second process, or a second pass, inserts nothing and moves on. The run's
 messages are queued in that same transaction, so a slot is never half-run. After downtime only each
 schedule's latest slot is looked at: within SCHEDULE_GRACE_HOURS of it, it runs once; later, it is recorded
-as skipped and logged (the team would rather not be asked yesterday's question). Then open check-ins get
-their reminder and their summary when due."""
+as skipped and logged (the team would rather not be asked yesterday's question). Project schedules
+(check-ins, digests) and people's portfolio digests are swept alike. Then open check-ins get their reminder
+and their summary when due."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkins import service as checkins
+from bot.digests import portfolio
 from bot.digests import service as digests
 from bot.schedules.service import spec_of
 from bot.schedules.slots import latest_slot
 from bot.services import Services
+from storage.queries import digests as portfolio_rows
 from storage.queries import schedules as rows
-from storage.tables import Schedule
+from storage.tables import PortfolioRun, PortfolioSchedule, Schedule, ScheduleRun
 
 log = logging.getLogger("crisp.schedules")
+
+
+def due_slot(schedule: Schedule | PortfolioSchedule, newest: datetime | None, now: datetime) -> datetime | None:
+    """The schedule's latest passed slot (since it was set) when no run has it yet."""
+    slot = latest_slot(spec_of(schedule), now, not_before=schedule.since)
+    return None if slot is None or (newest is not None and newest >= slot) else slot
 
 
 async def schedule_sweep(services: Services) -> str:
     now = services.clock.now()
     grace = timedelta(hours=services.settings.schedule_grace_hours)
-    ran = skipped = 0
+    outcomes: list[str] = []
     with services.db.background():
         async with services.db.read() as session:
             candidates = await rows.enabled_schedules(session)
+            portfolios = await portfolio_rows.enabled_portfolios(session)
         for schedule, newest in candidates:
-            slot = latest_slot(spec_of(schedule), now, not_before=schedule.since)
-            if slot is None or (newest is not None and newest >= slot):
-                continue
-            outcome = await run_slot(services, schedule, slot, now, grace)
-            ran += outcome == "ran"
-            skipped += outcome == "skipped"
+            if (slot := due_slot(schedule, newest, now)) is not None:
+                outcomes.append(await run_slot(services, schedule, slot, now, grace))
+        for schedule, newest in portfolios:
+            if (slot := due_slot(schedule, newest, now)) is not None:
+                outcomes.append(await run_portfolio_slot(services, schedule, slot, now, grace))
         reminded = await checkins.remind_due(services)
         closed = await checkins.close_due(services)
-    return f"schedules={len(candidates)} ran={ran} skipped={skipped} reminded={reminded} closed={closed}"
+    return (f"schedules={len(candidates) + len(portfolios)} ran={outcomes.count('ran')} "
+            f"skipped={outcomes.count('skipped')} reminded={reminded} closed={closed}")
+
+
+async def claim(session: AsyncSession, model, values: dict[str, Any], schedule, slot: datetime, now: datetime,
+                grace: timedelta) -> tuple[str, Any]:
+    """Insert the run claiming (schedule, slot): ("run", row) to run it now, ("skipped", row) when it is found
+    past the grace (recorded, logged, not run), ("taken", None) when another process or pass has it."""
+    late = now - slot > grace
+    run = await rows.claim_slot(session, {**values, "schedule_id": schedule.id, "slot": slot, "skipped": late,
+                                          "opened_at": now}, model)
+    if run is None:
+        return "taken", None
+    if late:
+        log.warning("schedule %s (%s): slot %s skipped, found %s after it (grace %s)", schedule.id,
+                    getattr(schedule, "kind", "portfolio"), slot.isoformat(), now - slot, grace)
+        return "skipped", run
+    return "run", run
 
 
 async def run_slot(services: Services, schedule: Schedule, slot: datetime, now: datetime, grace: timedelta) -> str:
     """"ran", "skipped" (too late), or "taken" (another process or pass has it)."""
-    late = now - slot > grace
     async with services.db.transaction() as session:
         project = await rows.project_of(session, schedule.project_id)
         if project is None or project.archived_at is not None:
             return "taken"
-        run = await rows.claim_slot(session, {
-            "team_id": schedule.team_id, "project_id": schedule.project_id, "schedule_id": schedule.id,
-            "kind": schedule.kind, "slot": slot, "started_by": "crisp", "skipped": late, "asked": [],
-            "opened_at": now})
-        if run is None:
-            return "taken"
-        if late:
-            log.warning("schedule %s (%s of project %s): slot %s skipped, found %s after it (grace %s)",
-                        schedule.id, schedule.kind, schedule.project_id, slot.isoformat(), now - slot, grace)
-            return "skipped"
+        outcome, run = await claim(session, ScheduleRun, {
+            "team_id": schedule.team_id, "project_id": schedule.project_id, "kind": schedule.kind,
+            "started_by": "crisp", "asked": []}, schedule, slot, now, grace)
+        if outcome != "run":
+            return outcome
         if schedule.kind == "checkin":
             await checkins.open_run(services, session, project, run, now)
         else:
             await digests.send(services, session, project, run, now)
         log.info("schedule %s (%s of project %s): slot %s ran", schedule.id, schedule.kind, schedule.project_id,
                  slot.isoformat())
+    return "ran"
+
+
+async def run_portfolio_slot(services: Services, schedule: PortfolioSchedule, slot: datetime, now: datetime,
+                             grace: timedelta) -> str:
+    async with services.db.transaction() as session:
+        outcome, run = await claim(session, PortfolioRun, {"team_id": schedule.team_id, "user_id": schedule.user_id,
+                                                           "projects": []}, schedule, slot, now, grace)
+        if outcome != "run":
+            return outcome
+        await portfolio.send(services, session, run, now)
     return "ran"

@@ -1,13 +1,13 @@
-"""Digest figures waiting to be drawn, and portfolio schedules with their runs."""
+"""Digest figures waiting to be drawn; portfolio schedules, their runs, and whose projects they cover."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.schedules import as_utc, newest_slots, skip_locked
-from storage.tables import DigestFigure, PortfolioRun, PortfolioSchedule
+from storage.tables import DigestFigure, PortfolioRun, PortfolioSchedule, Project, RoleAssignment, Stakeholder
 
 async def pending_figures(session: AsyncSession, *, limit: int) -> list[int]:
     """Run ids of the oldest figures not yet uploaded."""
@@ -58,3 +58,19 @@ async def previous_portfolio_run(session: AsyncSession, team_id: str, user_id: s
                         PortfolioRun.skipped.is_(False), PortfolioRun.id < before_id)
                  .order_by(PortfolioRun.id.desc()).limit(1))
     return (await session.execute(statement)).scalars().first()
+
+
+async def portfolio_projects(session: AsyncSession, team_id: str, user_id: str, *,
+                             sponsor_role: str) -> list[Project]:
+    """The active projects `user_id` is a stakeholder of, or holds `sponsor_role` in, by name."""
+    stakeholder = select(Stakeholder.project_id).where(Stakeholder.team_id == team_id,
+                                                      Stakeholder.user_id == user_id,
+                                                      Stakeholder.removed_at.is_(None))
+    sponsor = select(RoleAssignment.project_id).where(RoleAssignment.team_id == team_id,
+                                                      RoleAssignment.user_id == user_id,
+                                                      RoleAssignment.role == sponsor_role,
+                                                      RoleAssignment.removed_at.is_(None))
+    statement = (select(Project).where(Project.team_id == team_id, Project.archived_at.is_(None),
+                                       or_(Project.id.in_(stakeholder), Project.id.in_(sponsor)))
+                 .order_by(Project.name, Project.id))
+    return list((await session.execute(statement)).scalars())
