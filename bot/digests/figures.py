@@ -83,5 +83,5 @@ async def draw_and_upload(services: Services, run_id: int) -> str:
         for user_id in figure.recipients:
             await services.outbox.upload(session, figure.team_id, user_id, filename=filename(project, now),
                                          content=png, title=f"{project.name}: phase timeline",
-                                         message_key=f"digest:{run_id}:{user_id}:timeline")
+                                         dedupe_key=f"digest:{run_id}:{user_id}:timeline")
     return "uploaded"
