@@ -77,6 +77,25 @@ async def claim_slot(session: AsyncSession, values: dict[str, Any], model=Schedu
     return await session.get(model, run_id)
 
 
+async def claim_slots(session: AsyncSession, values: list[dict[str, Any]]) -> dict[int, ScheduleRun]:
+    """Insert the runs for many (schedule, slot) pairs in one statement; returns the ones inserted, by
+    schedule id (a pair another process or pass has is left out)."""
+    if not values:
+        return {}
+    statement = (insert_for(session, RUNS).values(values)
+                 .on_conflict_do_nothing(index_elements=["schedule_id", "slot"]).returning(RUNS.c.id))
+    ids = list((await session.execute(statement)).scalars())
+    if not ids:
+        return {}
+    runs = (await session.execute(select(ScheduleRun).where(ScheduleRun.id.in_(ids)))).scalars()
+    return {run.schedule_id: run for run in runs}
+
+
+async def projects_by_id(session: AsyncSession, project_ids: list[int]) -> dict[int, Project]:
+    statement = select(Project).where(Project.id.in_(project_ids))
+    return {project.id: project for project in (await session.execute(statement)).scalars()}
+
+
 async def add_run(session: AsyncSession, run: ScheduleRun) -> ScheduleRun:
     session.add(run)
     await session.flush()
