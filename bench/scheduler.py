@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -29,6 +30,11 @@ sys.path.insert(0, str(REPO))
 from bench.burst import prepare  # noqa: E402
 from bench.latency import BOT_TOKEN, SIGNING_SECRET, TEAM  # noqa: E402
 from bot.slack_standin import SlackStandIn  # noqa: E402
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mb() -> float:
@@ -112,9 +118,9 @@ async def run(projects: int, members: int, database_url: str | None, timeout: fl
     await runtime.start(http=False, worker=True, scheduler=False)
     rss_before = peak_rss_mb()
     try:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         summary = await schedule_sweep(runtime.services)
-        queued_s = time.perf_counter() - started
+        queued_s, queued_cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
         queued = await count_outbox(runtime)
         try:
             await asyncio.wait_for(delivered.wait(), timeout)
@@ -125,7 +131,8 @@ async def run(projects: int, members: int, database_url: str | None, timeout: fl
         await runtime.stop()
         await standin.stop()
     return {"database": database_url.split(":", 1)[0], "projects": projects, "dms_expected": expected,
-            "sweep": summary, "dms_queued": queued, "queued_s": round(queued_s, 2), "dms_delivered": count,
+            "sweep": summary, "dms_queued": queued, "queued_s": round(queued_s, 2),
+            "queued_cpu_s": round(queued_cpu, 2), "load_average": round(os.getloadavg()[0], 1), "dms_delivered": count,
             "delivered_s": round(delivered_s, 2), "rss_before_sweep_mb": round(rss_before, 1),
             "peak_rss_mb": round(peak_rss_mb(), 1)}
 
@@ -145,7 +152,8 @@ def main() -> None:
     print(f"{figures['projects']} projects' check-ins due in one minute, database {figures['database']}")
     print(f"  sweep: {figures['sweep']}")
     print(f"  {figures['dms_queued']} of {figures['dms_expected']} DMs queued in {figures['queued_s']} s "
-          f"(target <= 5 s)")
+          f"(target <= 5 s; this process used {figures['queued_cpu_s']} s of CPU meanwhile, the sweep and the "
+          f"worker sending; load average {figures['load_average']})")
     print(f"  {figures['dms_delivered']} of {figures['dms_expected']} DMs delivered after {figures['delivered_s']} s")
     print(f"  peak RSS {figures['peak_rss_mb']} MB (target < 200 MB; {figures['rss_before_sweep_mb']} MB before "
           f"the sweep)")
