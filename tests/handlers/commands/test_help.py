@@ -22,7 +22,9 @@ async def test_empty_text_is_help_for_a_channel_without_project(slack):
     answer = await slack.command("", user="U0BOB", channel="C0NEW")
     assert answer.status == 200
     assert answer.json["response_type"] == "ephemeral"
-    assert listed(answer) == ["/crisp help", "/crisp project create NAME", "/crisp project list", "/crisp alerts"]
+    assert listed(answer) == ["/crisp help", "/crisp project create NAME", "/crisp project list", "/crisp alerts",
+                              # about the caller, so anywhere:
+                              "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now", "/crisp digest portfolio off"]
     assert any(b["type"] == "actions" for b in answer.json["blocks"])  # a Create button
 
 
@@ -30,7 +32,8 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
     await slack.command("project create Churn Radar", channel="C0CHURN")
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
     assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
-                              "/crisp phase history", "/crisp roles", "/crisp alerts"]
+                              "/crisp phase history", "/crisp roles", "/crisp alerts",
+                              "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now", "/crisp digest portfolio off"]
     assert "17 more commands need a role you don't hold here (most: product owner or manager) or admin " \
            "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
@@ -43,7 +46,8 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                              "/crisp project goal [TEXT]", "/crisp project metric [TEXT]", "/crisp alerts",
                              "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE",
                              "/crisp checkin every DAYS at HH:MM [TZ]", "/crisp checkin now", "/crisp checkin off",
-                             "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off"]
+                             "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off",
+                             "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now", "/crisp digest portfolio off"]
 
 
 async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runtime, slack):
@@ -158,4 +162,5 @@ async def test_help_grows_with_the_table(runtime):
         reply = await show_help(invocation)
     assert reply.body["text"].splitlines()[1:] == [
         "/crisp help", "/crisp project create NAME", "/crisp project list", "/crisp alerts",
+        "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now", "/crisp digest portfolio off",
         "/crisp phase next [NOTE]"]
