@@ -1,15 +1,17 @@
-"""`checkin every|now|off`, `digest every|now|off`: parse, call the schedule, check-in or digest service,
+"""`checkin every|now|off`, `digest every|now|off`, `digest portfolio every|now|off`: parse, call the schedule, check-in or digest service,
 render."""
 
 from __future__ import annotations
 
 from bot.checkins import service as checkins
 from bot.commands.registry import Command, Invocation, Reply
+from bot.digests import portfolio
 from bot.digests import service as digests
 from bot.permissions import Action
 from bot.schedules import parsing, service
 from bot.views import checkins as checkin_views
 from bot.views import digests as digest_views
+from bot.views import portfolio as portfolio_views
 from bot.views import schedules as views
 
 USAGE = "{kind} every DAYS at HH:MM [TZ]"
@@ -55,6 +57,23 @@ async def digest_off(invocation: Invocation) -> Reply:
     return await _off(invocation, "digest")
 
 
+async def portfolio_every(invocation: Invocation) -> Reply:
+    spec = parsing.parse_schedule(invocation.args, default_tz=invocation.services.settings.default_timezone,
+                                  usage=USAGE.format(kind="digest portfolio"))
+    outcome = await portfolio.set_schedule(invocation.services, invocation.caller, spec)
+    return Reply(portfolio_views.schedule_reply(outcome.spec, outcome.next_at))
+
+
+async def portfolio_now(invocation: Invocation) -> Reply:
+    count = await portfolio.send_now(invocation.services, invocation.caller, invocation.request_key)
+    return Reply(portfolio_views.sent_reply(count))
+
+
+async def portfolio_off(invocation: Invocation) -> Reply:
+    was_on = await portfolio.turn_off(invocation.services, invocation.caller)
+    return Reply(portfolio_views.off_reply(was_on, invocation.services.settings.slash_command))
+
+
 COMMANDS = [
     Command(("checkin", "every"), "ask the team for a check-in on those days (DAYS: weekdays, daily, mon,wed,fri)",
             checkin_every, args="DAYS at HH:MM [TZ]", action=Action.MANAGE_SCHEDULES, needs_project=True),
@@ -68,4 +87,9 @@ COMMANDS = [
             action=Action.MANAGE_SCHEDULES, needs_project=True),
     Command(("digest", "off"), "stop scheduled digests", digest_off, action=Action.MANAGE_SCHEDULES,
             needs_project=True),
+    # About the caller, not the channel: usable anywhere by a stakeholder or sponsor of any project.
+    Command(("digest", "portfolio", "every"), "get one digest across all the projects you are a stakeholder or "
+            "sponsor of, on those days", portfolio_every, args="DAYS at HH:MM [TZ]"),
+    Command(("digest", "portfolio", "now"), "get your portfolio digest right away", portfolio_now),
+    Command(("digest", "portfolio", "off"), "stop your portfolio digest", portfolio_off),
 ]

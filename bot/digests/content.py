@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from storage.queries.lifecycle import TransitionRow
 from storage.tables import AlertGroup, CheckinAnswer, Project, ScheduleRun
@@ -21,6 +21,24 @@ class Digest:
     answers: Sequence[CheckinAnswer]
     open_groups: Sequence[AlertGroup]   # the newest firing groups
     open_total: int
+    targets: Mapping[str, date] = field(default_factory=dict)  # phase → expected end
+
+    @property
+    def target(self) -> date | None:
+        """The current phase's target, if one is set."""
+        return self.targets.get(self.project.phase)
+
+    @property
+    def slip_days(self) -> int | None:
+        """Days the current phase is behind its target (negative: days left before it); None: no target."""
+        target = self.target
+        return None if target is None else slip(target, self.now.date())
+
+    def left_phases(self) -> list[tuple[TransitionRow, int]]:
+        """Each phase left since the last digest that had a target, with its slip when it was left (days
+        after the target; negative: ahead of it)."""
+        return [(move, slip(self.targets[move.from_phase], move.created_at.date())) for move in self.moves
+                if move.from_phase in self.targets]
 
     @property
     def new_checkin(self) -> bool:
@@ -36,4 +54,10 @@ class Digest:
 
     @property
     def iterations_since(self) -> int:
+        """New iterations since the last digest: each move back starts one."""
         return sum(1 for move in self.moves if move.backward)
+
+
+def slip(target: date, day: date) -> int:
+    """Days `day` is past `target` (negative: before it)."""
+    return (day - target).days

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crisp_dm import Role
+from bot.digests import figures
 from bot.digests.content import Digest
 from bot.errors import UserError
 from bot.permissions import Action, Caller
@@ -18,6 +19,7 @@ from bot.views import digests as views
 from storage.queries import alerts, audit, team
 from storage.queries import lifecycle as lifecycle_rows
 from storage.queries import schedules as rows
+from storage.queries.targets import targets_of
 from storage.tables import Project, ScheduleRun
 
 ALERTS_SHOWN = views.ALERTS_SHOWN
@@ -39,7 +41,8 @@ async def gather(session: AsyncSession, project: Project, run: ScheduleRun, now:
     answers = await rows.answers(session, checkin.id) if checkin is not None else []
     groups, open_total = await alerts.open_groups(session, project_id=project.id, limit=ALERTS_SHOWN)
     return Digest(project=project, now=now, since=since, first=previous is None, moves=moves, checkin=checkin,
-                  answers=answers, open_groups=groups, open_total=open_total)
+                  answers=answers, open_groups=groups, open_total=open_total,
+                  targets=await targets_of(session, project.id))
 
 
 async def send(services: Services, session: AsyncSession, project: Project, run: ScheduleRun, now: datetime) -> int:
@@ -53,6 +56,8 @@ async def send(services: Services, session: AsyncSession, project: Project, run:
     body = views.digest(digest, services.settings.slash_command)
     for user_id in people:
         await services.outbox.post(session, project.team_id, user_id, body, key=f"digest:{run.id}:{user_id}")
+    if not digest.nothing_new:
+        await figures.queue(session, project, run, people, now)
     await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=run.started_by,
                        action="digest.sent", now=now, run=run.id, to=len(people))
     return len(people)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import hashlib
@@ -42,6 +44,9 @@ def lane_for(team_id: str, method: str, payload: dict[str, Any]) -> str:
     return f"{team_id}:{method}"
 
 
+# Posts held back by `Outbox.batched`, stored in one statement when the block ends (session.info key).
+BUFFER = "outbox_batched_posts"
+
 # A message key must leave room for the "update:<team>:" prefix of its edits' replace_key (191).
 MESSAGE_KEY_LIMIT = 150
 
@@ -52,23 +57,25 @@ def check_key(key: str) -> str:
     return key
 
 
-def new_row(team_id: str, method: str, payload: dict[str, Any], *, now: datetime, ref_key: str | None = None,
-            ref_field: str | None = None, replace_key: str | None = None, dedupe_key: str | None = None,
-            message_key: str | None = None, requested_by: str | None = None) -> OutboxMessage:
-    return OutboxMessage(
-        team_id=team_id,
-        method=method,
-        lane=lane_for(team_id, method, payload),
-        payload=payload,
-        next_attempt_at=now,
-        created_at=now,
-        ref_key=ref_key,
-        ref_field=ref_field if ref_key is not None else None,
-        replace_key=replace_key,
-        dedupe_key=dedupe_key,
-        message_key=message_key,
-        requested_by=requested_by,
-    )
+def row_values(team_id: str, method: str, payload: dict[str, Any], *, now: datetime, ref_key: str | None = None,
+               ref_field: str | None = None, replace_key: str | None = None, dedupe_key: str | None = None,
+               message_key: str | None = None, requested_by: str | None = None) -> dict[str, Any]:
+    """Every column of a new row but its id."""
+    return {**_defaults(), "team_id": team_id, "method": method, "lane": lane_for(team_id, method, payload),
+            "payload": payload, "next_attempt_at": now, "created_at": now, "ref_key": ref_key,
+            "ref_field": ref_field if ref_key is not None else None, "replace_key": replace_key,
+            "dedupe_key": dedupe_key, "message_key": message_key, "requested_by": requested_by}
+
+
+@functools.cache
+def _defaults() -> dict[str, Any]:
+    moment = datetime.fromtimestamp(0, UTC)
+    return OutboxMessage(team_id="", method="", lane="", payload={}, next_attempt_at=moment,
+                         created_at=moment).model_dump(exclude={"id"})
+
+
+def new_row(team_id: str, method: str, payload: dict[str, Any], *, now: datetime, **options: Any) -> OutboxMessage:
+    return OutboxMessage(**row_values(team_id, method, payload, now=now, **options))
 
 
 class Outbox:
@@ -103,24 +110,65 @@ class Outbox:
         row = new_row(team_id, method, payload, now=self.clock.now(), ref_key=ref_key, ref_field=ref_field,
                       replace_key=replace_key, dedupe_key=dedupe_key, message_key=message_key,
                       requested_by=requested_by)
+        await self._store_batched(session)  # rows are sent in the order they were stored
         stored = await outbox_rows.insert(session, row)
         self.wake_after_commit(session)
         return stored
 
     async def post(self, session: AsyncSession, team_id: str, channel: str, message: dict[str, Any], *,
                    key: str | None = None, thread_of: str | None = None, dedupe_key: str | None = None,
-                   requested_by: str | None = None) -> OutboxMessage | None:
+                   requested_by: str | None = None) -> OutboxMessage | dict[str, Any] | None:
         """A message to a channel, or to a user's DM when `channel` is a user ID.
 
         `key` names the message for good (e.g. "project:12:created"): later updates and thread replies
         refer to it by that key, weeks after this row is purged. A key is posted once; posting it again
         stores nothing (returns None). `thread_of` is the key of the message to reply under."""
+        buffer = session.sync_session.info.get(BUFFER)
+        if buffer is not None and thread_of is None:
+            values = row_values(team_id, "chat.postMessage", {"channel": channel, **message}, now=self.clock.now(),
+                                dedupe_key=dedupe_key, message_key=check_key(key) if key is not None else None,
+                                requested_by=requested_by)
+            buffer.append(values)
+            self._wake_after_commit(session)
+            return values  # inside `batched`: the row's values, stored when the block ends
         if key is not None and await slack_messages.get(session, team_id, check_key(key)) is not None:
             return None
         payload = {"channel": channel, **message}
         return await self.call(session, team_id, "chat.postMessage", payload, message_key=key,
                                ref_key=check_key(thread_of) if thread_of is not None else None,
                                ref_field="thread_ts", dedupe_key=dedupe_key, requested_by=requested_by)
+
+    @asynccontextmanager
+    async def batched(self, session: AsyncSession) -> AsyncIterator[None]:
+        """Inside, plain posts (no thread) are held and stored together when the block ends, in the order
+        they were made: one read of the keys already posted and one insert, instead of three statements a
+        post. For runs that post to many people at once (a sweep of due check-ins). Any other call made
+        inside stores the held posts first, so the order of rows stays the order of calls."""
+        info = session.sync_session.info
+        if info.get(BUFFER) is not None:
+            yield  # already batching
+            return
+        info[BUFFER] = []
+        try:
+            yield
+            await self._store_batched(session)
+        finally:
+            info.pop(BUFFER, None)
+
+    async def _store_batched(self, session: AsyncSession) -> None:
+        buffer = session.sync_session.info.get(BUFFER)
+        if not buffer:
+            return
+        rows = list(buffer)
+        buffer.clear()
+        by_team: dict[str, list[str]] = {}
+        for row in rows:
+            if row["message_key"] is not None:
+                by_team.setdefault(row["team_id"], []).append(row["message_key"])
+        posted = {(team, key) for team, keys in by_team.items()
+                  for key in await slack_messages.posted_keys(session, team, keys)}
+        await outbox_rows.insert_many(session, [row for row in rows
+                                                if (row["team_id"], row["message_key"]) not in posted])
 
     async def update(self, session: AsyncSession, team_id: str, key: str, message: dict[str, Any], *,
                      requested_by: str | None = None) -> OutboxMessage | None:

@@ -11,7 +11,7 @@ from bot.digests.content import Digest
 from bot.views.blocks import context, header, message, section
 from bot.views.checkins import person_lines, shorten, spread
 from bot.views.mrkdwn import code, escape, slack_date, user
-from bot.views.phase_time import day_in_phase
+from bot.views.phase_time import day_in_phase, target_slip
 
 MOVES_SHOWN = 10
 ALERTS_SHOWN = 5
@@ -22,7 +22,13 @@ def _phase_line(digest: Digest) -> str:
     project = digest.project
     phase = Phase(project.phase)
     day = day_in_phase(project.phase_since, digest.now)
-    return f"*{phase.title}* (phase {phase.number} of 6) · day {day} · iteration {project.iteration}"
+    line = f"*{phase.title}* (phase {phase.number} of 6) · day {day} · iteration {project.iteration}"
+    if digest.iterations_since:
+        line += f" ({digest.iterations_since} new since the last digest)"
+    if digest.slip_days is not None:
+        mark = ":warning: " if digest.slip_days > 0 else ""
+        line += f"\n{mark}{target_slip(digest.slip_days, digest.target)}"
+    return line
 
 
 def _move_line(move) -> str:
@@ -41,6 +47,8 @@ def _moves_section(digest: Digest) -> str:
     lines = [_move_line(move) for move in moves]
     if len(digest.moves) > MOVES_SHOWN:
         lines.insert(0, f"_{len(digest.moves) - MOVES_SHOWN} earlier moves not shown_")
+    for move, days_past in digest.left_phases():
+        lines.append(f"_{Phase(move.from_phase).title} ended {target_slip(days_past, digest.targets[move.from_phase])}_")
     back = digest.iterations_since
     title = f"*Phase moves* ({len(digest.moves)}" + (f", {back} back: new iteration{'s' if back != 1 else ''}"
                                                       if back else "") + ")"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
@@ -39,6 +40,13 @@ async def insert(session: AsyncSession, row: OutboxMessage) -> OutboxMessage | N
     if new_id is None:
         return None
     return await session.get(OutboxMessage, new_id)
+
+
+async def insert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Store many calls (each row's every column but id; none with a replace_key) in one executemany; a row
+    whose dedupe_key or (team, message_key) exists already, or comes earlier in `rows`, is dropped."""
+    if rows:
+        await session.execute(insert_for(session, OutboxMessage.__table__).on_conflict_do_nothing(), list(rows))
 
 
 def method_key(team_id, method):

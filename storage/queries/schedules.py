@@ -16,9 +16,10 @@ from storage.tables import CheckinAnswer, Project, Schedule, ScheduleRun, Worksp
 RUNS = ScheduleRun.__table__
 
 
-def _skip_locked(session: AsyncSession, statement):
+def skip_locked(session: AsyncSession, statement, table=ScheduleRun):
+    """Lock the rows read, skipping those another transaction holds (PostgreSQL; SQLite has one writer)."""
     if session.bind.dialect.name == "postgresql":
-        return statement.with_for_update(skip_locked=True, of=ScheduleRun)
+        return statement.with_for_update(skip_locked=True, of=table)
     return statement
 
 
@@ -37,12 +38,17 @@ async def schedules_of(session: AsyncSession, project_id: int) -> dict[str, Sche
     return {row.kind: row for row in rows}
 
 
+def newest_slots(runs):
+    """Subquery: each schedule's newest run slot (schedule_id, slot)."""
+    return (select(runs.c.schedule_id, func.max(runs.c.slot).label("slot"))
+            .where(runs.c.schedule_id.is_not(None)).group_by(runs.c.schedule_id).subquery())
+
+
 async def enabled_schedules(session: AsyncSession) -> list[tuple[Schedule, datetime | None]]:
     """Every enabled schedule of an active project in an installed workspace (an uninstalled one's schedules
     stop, and run again from their next slot after a reinstall), with the slot of its newest run (None:
     never ran)."""
-    newest = (select(RUNS.c.schedule_id, func.max(RUNS.c.slot).label("slot"))
-              .where(RUNS.c.schedule_id.is_not(None)).group_by(RUNS.c.schedule_id).subquery())
+    newest = newest_slots(RUNS)
     statement = (select(Schedule, newest.c.slot)
                  .join(Project, Project.id == Schedule.project_id)
                  .outerjoin(newest, newest.c.schedule_id == Schedule.id)
@@ -52,10 +58,10 @@ async def enabled_schedules(session: AsyncSession) -> list[tuple[Schedule, datet
                  .order_by(Schedule.id))
     rows = (await session.execute(statement)).all()
     # func.max loses the column type on SQLite: make it an aware UTC datetime either way.
-    return [(schedule, _as_utc(slot)) for schedule, slot in rows]
+    return [(schedule, as_utc(slot)) for schedule, slot in rows]
 
 
-def _as_utc(value: Any) -> datetime | None:
+def as_utc(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -63,14 +69,35 @@ def _as_utc(value: Any) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-async def claim_slot(session: AsyncSession, values: dict[str, Any]) -> ScheduleRun | None:
-    """Insert the run for (schedule, slot); None when another process (or an earlier pass) has it."""
-    statement = (insert_for(session, RUNS).values(**values)
-                 .on_conflict_do_nothing(index_elements=["schedule_id", "slot"]).returning(RUNS.c.id))
+async def claim_slot(session: AsyncSession, values: dict[str, Any], model=ScheduleRun):
+    """Insert the run (a `model` row) for (schedule, slot); None when another process (or an earlier pass)
+    has it."""
+    runs = model.__table__
+    statement = (insert_for(session, runs).values(**values)
+                 .on_conflict_do_nothing(index_elements=["schedule_id", "slot"]).returning(runs.c.id))
     run_id = (await session.execute(statement)).scalar()
     if run_id is None:
         return None
-    return await session.get(ScheduleRun, run_id)
+    return await session.get(model, run_id)
+
+
+async def claim_slots(session: AsyncSession, values: list[dict[str, Any]]) -> dict[int, ScheduleRun]:
+    """Insert the runs for many (schedule, slot) pairs in one statement; returns the ones inserted, by
+    schedule id (a pair another process or pass has is left out)."""
+    if not values:
+        return {}
+    statement = (insert_for(session, RUNS).values(values)
+                 .on_conflict_do_nothing(index_elements=["schedule_id", "slot"]).returning(RUNS.c.id))
+    ids = list((await session.execute(statement)).scalars())
+    if not ids:
+        return {}
+    runs = (await session.execute(select(ScheduleRun).where(ScheduleRun.id.in_(ids)))).scalars()
+    return {run.schedule_id: run for run in runs}
+
+
+async def projects_by_id(session: AsyncSession, project_ids: list[int]) -> dict[int, Project]:
+    statement = select(Project).where(Project.id.in_(project_ids))
+    return {project.id: project for project in (await session.execute(statement)).scalars()}
 
 
 async def add_run(session: AsyncSession, run: ScheduleRun) -> ScheduleRun:
@@ -118,7 +145,7 @@ async def claim_reminders_due(session: AsyncSession, *, now: datetime, limit: in
                         ScheduleRun.reminded_at.is_(None), ScheduleRun.remind_at <= now)
                  .order_by(ScheduleRun.id).limit(limit))
     return list((await session.execute(
-        _skip_locked(session, statement).execution_options(populate_existing=True))).scalars())
+        skip_locked(session, statement).execution_options(populate_existing=True))).scalars())
 
 
 async def claim_closings_due(session: AsyncSession, *, now: datetime, limit: int) -> list[ScheduleRun]:
@@ -127,7 +154,7 @@ async def claim_closings_due(session: AsyncSession, *, now: datetime, limit: int
                         ScheduleRun.closes_at <= now)
                  .order_by(ScheduleRun.id).limit(limit))
     return list((await session.execute(
-        _skip_locked(session, statement).execution_options(populate_existing=True))).scalars())
+        skip_locked(session, statement).execution_options(populate_existing=True))).scalars())
 
 
 async def mark(session: AsyncSession, run_id: int, **values) -> None:

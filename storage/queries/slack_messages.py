@@ -25,3 +25,11 @@ async def get(session: AsyncSession, team_id: str, key: str) -> SlackMessage | N
     return (await session.execute(
         select(SlackMessage).where(SlackMessage.team_id == team_id, SlackMessage.key == key)
     )).scalar_one_or_none()
+
+
+async def posted_keys(session: AsyncSession, team_id: str, keys: list[str]) -> set[str]:
+    """Those of `keys` a message was posted under."""
+    if not keys:
+        return set()
+    statement = select(SlackMessage.key).where(SlackMessage.team_id == team_id, SlackMessage.key.in_(keys))
+    return set((await session.execute(statement)).scalars())

@@ -3,6 +3,7 @@
 from storage.tables.alerts import Alert, AlertFeedback, AlertGroup, AlertRoute, AlertStorm
 from storage.tables.audit import AuditEntry
 from storage.tables.docs import DocRecord, DocRequest, Feedback, Milestone
+from storage.tables.digests import DigestFigure, PortfolioRun, PortfolioSchedule
 from storage.tables.lifecycle import ChecklistTick, PhaseTarget, PhaseTransition
 from storage.tables.outbox import OutboxFile, OutboxMessage, OutboxStatus, OutboxThrottle
 from storage.tables.people import SlackUser
@@ -14,7 +15,8 @@ from storage.tables.team import RoleAssignment, Stakeholder
 from storage.tables.workspace import Workspace, WorkspaceState
 
 __all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AlertStorm", "AuditEntry", "CheckinAnswer",
-           "ChecklistTick", "DocRecord", "DocRequest", "Feedback", "Milestone", "OutboxFile", "OutboxMessage",
-           "OutboxStatus", "OutboxThrottle", "PhaseTarget", "PhaseTransition", "Project", "RoleAssignment",
-           "Schedule", "ScheduleRun", "SlackBots", "SlackInstallations", "SlackMessage", "SlackOAuthStates",
-           "SlackTokenLease", "SlackUser", "Stakeholder", "Workspace", "WorkspaceState"]
+           "ChecklistTick", "DigestFigure", "DocRecord", "DocRequest", "Feedback", "Milestone", "OutboxFile",
+           "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTarget", "PhaseTransition", "PortfolioRun",
+           "PortfolioSchedule", "Project", "RoleAssignment", "Schedule", "ScheduleRun", "SlackBots",
+           "SlackInstallations", "SlackMessage", "SlackOAuthStates", "SlackTokenLease", "SlackUser", "Stakeholder",
+           "Workspace", "WorkspaceState"]

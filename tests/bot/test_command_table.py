@@ -74,7 +74,8 @@ def test_arguments_are_declared_in_the_row():
         "alerts unroute KEY=VALUE": True, "alerts token": False, "alerts token rotate": False,
         "alerts channel [#CHANNEL|off]": True, "checkin every DAYS at HH:MM [TZ]": True, "checkin now": False,
         "checkin off": False, "digest every DAYS at HH:MM [TZ]": True, "digest now": False, "digest off": False,
-        "feedback TEXT": True}
+        "feedback TEXT": True, "digest portfolio every DAYS at HH:MM [TZ]": True,
+        "digest portfolio now": False, "digest portfolio off": False}
     assert isinstance(table.match("milestone add data is clean"), Match)
     assert table.match("milestone add data is clean due 2026-03-01").args == "data is clean due 2026-03-01"
     assert isinstance(table.match("milestone"), GroupOnly)
@@ -100,4 +101,5 @@ def test_help_order_is_the_declared_order():
         "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE", "alerts token", "alerts token rotate",
         "alerts channel [#CHANNEL|off]", "checkin every DAYS at HH:MM [TZ]",
         "checkin now", "checkin off", "digest every DAYS at HH:MM [TZ]", "digest now", "digest off",
-        "feedback TEXT"]
+        "feedback TEXT", "digest portfolio every DAYS at HH:MM [TZ]", "digest portfolio now",
+        "digest portfolio off"]

@@ -8,7 +8,7 @@ import inspect
 import json
 import pkgutil
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -27,6 +27,8 @@ from storage.queries.lifecycle import TickRow, TransitionRow
 from bot.views import delivery, guide, home, projects, replies, status, team
 from bot.views.mrkdwn import code, escape
 from bot.digests.content import Digest
+from bot.digests.portfolio import Portfolio, ProjectState
+from bot.views import portfolio as portfolio_views
 from bot.schedules.slots import WEEKDAYS, Spec
 from bot.views import checkins, digests, schedules
 from bot.views import workspace_alerts
@@ -178,6 +180,12 @@ def feedback(**changes) -> Feedback:
                   author="U1|x><!channel>", created_at=NOW, source="shortcut", message_channel="C0TRUSTED",
                   message_ts="1.000001")
     return Feedback(**{**values, **changes})
+
+
+def portfolio_of(count: int) -> Portfolio:
+    states = [ProjectState(project() if n % 2 else FORGED, date(2026, 1, 2) if n % 3 else None,
+                           answers() if n % 2 else [], 200 * (n % 2), n) for n in range(min(count, 20))]
+    return Portfolio("U0TRUSTED", NOW, NOW - timedelta(days=7) if count else None, states)
 
 
 # builder -> call with hostile input. `mrkdwn`: the result is (or holds) text Slack parses.
@@ -350,6 +358,9 @@ BUILDERS = {
     checkins.already_open: lambda: checkins.already_open(run()),
     checkins.run_closed: lambda: checkins.run_closed(NOW),
     digests.digest: lambda: [digests.digest(digest_of(), SLASH), digests.digest(digest_of(first=True), SLASH),
+                             digests.digest(digest_of(targets={"modeling": date(2025, 12, 1),
+                                                               "data-preparation": date(2026, 3, 1),
+                                                               "evaluation": date(2025, 12, 1)}), SLASH),
                              digests.digest(digest_of(moves=[], checkin=None, answers=[], open_groups=[],
                                                       open_total=0), SLASH)],
     digests.sent_reply: lambda: digests.sent_reply(3),
@@ -415,6 +426,13 @@ BUILDERS = {
     feedback_views.announcement: lambda: [feedback_views.announcement(feedback()),
                                           feedback_views.announcement(feedback(source="command",
                                                                                author="U0TRUSTED"))],
+    portfolio_views.portfolio: lambda: [portfolio_views.portfolio(portfolio_of(30), 30, SLASH),
+                                        portfolio_views.portfolio(portfolio_of(2), 2, SLASH),
+                                        portfolio_views.portfolio(portfolio_of(0), 0, SLASH)],
+    portfolio_views.sent_reply: lambda: portfolio_views.sent_reply(3),
+    portfolio_views.schedule_reply: lambda: [portfolio_views.schedule_reply(SPEC, NOW),
+                                             portfolio_views.schedule_reply(SPEC, None)],
+    portfolio_views.off_reply: lambda: [portfolio_views.off_reply(True, SLASH), portfolio_views.off_reply(False, SLASH)],
     # The error comes from Slack and the quoted text is Crisp's own (escaped) fallback line.
     delivery.failure_notice: lambda: delivery.failure_notice("C1><!here>", "odd_error `<!here>` &lt;", original_text=
                                                              f"New project: {escape('Ann <!here> *x*')}"),
@@ -438,7 +456,7 @@ NOT_BUILDERS = {
     "bot.views.blocks": {"actions", "button", "context", "divider", "header", "message", "mrkdwn", "plain",
                          "section"},
     "bot.views.mrkdwn": {"escape", "code", "user", "channel", "slack_date", "clip", "without_marks", "to_plain"},
-    "bot.views.phase_time": {"day_in_phase"},
+    "bot.views.phase_time": {"day_in_phase", "target_slip"},
     "bot.views.delivery": {"error_code"},
     # Reading back the context views put into buttons and forms.
     "bot.views.carried": {"small_json", "row_id", "count"},

@@ -22,7 +22,9 @@ async def test_empty_text_is_help_for_a_channel_without_project(slack):
     answer = await slack.command("", user="U0BOB", channel="C0NEW")
     assert answer.status == 200
     assert answer.json["response_type"] == "ephemeral"
-    assert listed(answer) == ["/crisp help", "/crisp project create NAME", "/crisp project list", "/crisp alerts"]
+    assert listed(answer) == ["/crisp help", "/crisp project create NAME", "/crisp project list", "/crisp alerts",
+                              # about the caller, so anywhere:
+                              "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now", "/crisp digest portfolio off"]
     assert any(b["type"] == "actions" for b in answer.json["blocks"])  # a Create button
 
 
@@ -31,7 +33,9 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
     assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
                               "/crisp phase history", "/crisp roles", "/crisp milestones", "/crisp docs",
-                              "/crisp docs export", "/crisp alerts"]
+                              "/crisp docs export", "/crisp alerts",
+                              "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now",
+                              "/crisp digest portfolio off"]
     assert "23 more commands need a role you don't hold here (most: product owner or manager) or admin " \
            "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
@@ -48,7 +52,8 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                              "/crisp alerts token", "/crisp alerts token rotate", "/crisp alerts channel [#CHANNEL|off]",
                              "/crisp checkin every DAYS at HH:MM [TZ]", "/crisp checkin now", "/crisp checkin off",
                              "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off",
-                             "/crisp feedback TEXT"]
+                             "/crisp feedback TEXT", "/crisp digest portfolio every DAYS at HH:MM [TZ]",
+                             "/crisp digest portfolio now", "/crisp digest portfolio off"]
 
 
 async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runtime, slack):
@@ -163,4 +168,5 @@ async def test_help_grows_with_the_table(runtime):
         reply = await show_help(invocation)
     assert reply.body["text"].splitlines()[1:] == [
         "/crisp help", "/crisp project create NAME", "/crisp project list", "/crisp alerts",
+        "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now", "/crisp digest portfolio off",
         "/crisp phase next [NOTE]"]
