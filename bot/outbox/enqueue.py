@@ -129,7 +129,7 @@ class Outbox:
                                 dedupe_key=dedupe_key, message_key=check_key(key) if key is not None else None,
                                 requested_by=requested_by)
             buffer.append(values)
-            self._wake_after_commit(session)
+            self.wake_after_commit(session)
             return values  # inside `batched`: the row's values, stored when the block ends
         if key is not None and await slack_messages.get(session, team_id, check_key(key)) is not None:
             return None

@@ -101,5 +101,5 @@ def test_help_order_is_the_declared_order():
         "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE", "alerts token", "alerts token rotate",
         "alerts channel [#CHANNEL|off]", "checkin every DAYS at HH:MM [TZ]",
         "checkin now", "checkin off", "digest every DAYS at HH:MM [TZ]", "digest now", "digest off",
-        "feedback TEXT", "digest portfolio every DAYS at HH:MM [TZ]", "digest portfolio now",
-        "digest portfolio off"]
+        "digest portfolio every DAYS at HH:MM [TZ]", "digest portfolio now", "digest portfolio off",
+        "feedback TEXT"]

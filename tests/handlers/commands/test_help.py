@@ -52,8 +52,8 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                              "/crisp alerts token", "/crisp alerts token rotate", "/crisp alerts channel [#CHANNEL|off]",
                              "/crisp checkin every DAYS at HH:MM [TZ]", "/crisp checkin now", "/crisp checkin off",
                              "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off",
-                             "/crisp feedback TEXT", "/crisp digest portfolio every DAYS at HH:MM [TZ]",
-                             "/crisp digest portfolio now", "/crisp digest portfolio off"]
+                             "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now",
+                             "/crisp digest portfolio off", "/crisp feedback TEXT"]
 
 
 async def test_unknown_words_get_the_closest_valid_form_and_change_nothing(runtime, slack):
