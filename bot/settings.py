@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     # A scheduled check-in or digest found due later than this after its slot (the bot was down) is skipped.
     schedule_grace_hours: float = Field(default=6.0, gt=0, le=7 * 24)
+    # How long a check-in takes answers; the one reminder goes out halfway through.
+    checkin_window_hours: float = Field(default=4.0, gt=0, le=7 * 24)
     scheduler_enabled: bool = True
     slash_command: str = "/crisp"
     log_level: str = "INFO"

@@ -24,8 +24,12 @@ from storage.tables import CheckinAnswer, Project, ScheduleRun
 
 log = logging.getLogger("crisp.checkins")
 
-WINDOW = timedelta(hours=4)
 BATCH = 100
+
+
+def window(services: Services) -> timedelta:
+    """CHECKIN_WINDOW_HOURS: how long answers are taken; the reminder goes out halfway."""
+    return timedelta(hours=services.settings.checkin_window_hours)
 
 
 def ask_key(run_id: int, user_id: str) -> str:
@@ -43,7 +47,8 @@ async def open_run(services: Services, session: AsyncSession, project: Project, 
                    now: datetime) -> int:
     """Ask every member by DM; the run's window starts now. Returns how many were asked."""
     asked = await members(services, session, project.id)
-    run.asked, run.remind_at, run.closes_at = asked, now + WINDOW / 2, now + WINDOW
+    length = window(services)
+    run.asked, run.remind_at, run.closes_at = asked, now + length / 2, now + length
     await session.flush()
     for user_id in asked:
         await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),

@@ -58,7 +58,7 @@ async def digest_off(invocation: Invocation) -> Reply:
 COMMANDS = [
     Command(("checkin", "every"), "ask the team for a check-in on those days (DAYS: weekdays, daily, mon,wed,fri)",
             checkin_every, args="DAYS at HH:MM [TZ]", action=Action.MANAGE_SCHEDULES, needs_project=True),
-    Command(("checkin", "now"), "ask the team for a check-in right away (open for 4 hours)", checkin_now,
+    Command(("checkin", "now"), "ask the team for a check-in right away (open for CHECKIN_WINDOW_HOURS, 4 by default)", checkin_now,
             action=Action.MANAGE_SCHEDULES, needs_project=True),
     Command(("checkin", "off"), "stop scheduled check-ins", checkin_off, action=Action.MANAGE_SCHEDULES,
             needs_project=True),
