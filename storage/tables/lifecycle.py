@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -46,3 +46,19 @@ class ChecklistTick(SQLModel, table=True):
     task_key: str = Field(primary_key=True, max_length=48)
     ticked_by: str = Field(max_length=32)
     ticked_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class PhaseTarget(SQLModel, table=True):
+    """When a phase is expected to end. One per project and phase: setting it again replaces the date
+    (the audit log keeps earlier ones)."""
+
+    __tablename__ = "phase_target"
+    __table_args__ = (UniqueConstraint("project_id", "phase", name="uq_phase_target_project_phase"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    project_id: int = Field(sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False))
+    phase: str = Field(max_length=32)
+    target: date = Field(sa_column=Column(Date, nullable=False))
+    set_by: str = Field(max_length=32)
+    set_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -86,3 +86,15 @@ class OutboxThrottle(SQLModel, table=True):
     tat: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     # Nothing in this lane (or of this method) is sent before ready_at.
     ready_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class OutboxFile(SQLModel, table=True):
+    """The bytes of a file an outbox row uploads (Slack's files upload v2 flow), and how far it got:
+    once Slack has the bytes, `slack_file_id` names them, so a retry only completes the share."""
+
+    __tablename__ = "outbox_file"
+
+    outbox_id: int = Field(sa_column=Column(Integer, ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True))
+    filename: str = Field(max_length=255)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    slack_file_id: str | None = Field(default=None, max_length=32)
