@@ -2,15 +2,17 @@
 
 from storage.tables.alerts import Alert, AlertFeedback, AlertGroup, AlertRoute, AlertStorm
 from storage.tables.audit import AuditEntry
-from storage.tables.lifecycle import ChecklistTick, PhaseTarget, PhaseTransition
+from storage.tables.lifecycle import ChecklistTick, PhaseTarget, PhaseTransition, StaleNudge
 from storage.tables.outbox import OutboxFile, OutboxMessage, OutboxStatus, OutboxThrottle
 from storage.tables.people import SlackUser
 from storage.tables.projects import Project
-from storage.tables.schedules import CheckinAnswer, Schedule, ScheduleRun
+from storage.tables.schedules import (CheckinAnswer, CheckinAway, CheckinEarly, CheckinPrompt, CheckinQuestions,
+                                      Schedule, ScheduleRun)
 from storage.tables.slack_message import SlackMessage
 from storage.tables.team import RoleAssignment, Stakeholder
 
 __all__ = ["Alert", "AlertFeedback", "AlertGroup", "AlertRoute", "AlertStorm", "AuditEntry", "CheckinAnswer",
+           "CheckinAway", "CheckinEarly", "CheckinPrompt", "CheckinQuestions", "StaleNudge",
            "ChecklistTick", "OutboxFile", "OutboxMessage", "OutboxStatus", "OutboxThrottle", "PhaseTarget",
            "PhaseTransition", "Project", "RoleAssignment", "Schedule", "ScheduleRun", "SlackMessage", "SlackUser",
            "Stakeholder"]
