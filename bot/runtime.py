@@ -58,7 +58,8 @@ class Runtime:
                            pool_timeout=settings.database_pool_timeout)
         self.outbox = Outbox(self.clock, api_url=settings.slack_api_url)
         self.services = Services(settings, self.db, self.clock, self.outbox, self.metrics,
-                                 bot_team_id=self._bot_team_id, bot_user_id=self._bot_user_id)
+                                 bot_team_id=self._bot_team_id, bot_user_id=self._bot_user_id,
+                                 slack_client=self._slack_client)
         self.alert_relay = AlertRelay(self.services)
         self._relay_task: asyncio.Task | None = None
         self.slack: SlackClients | None = None
@@ -76,6 +77,9 @@ class Runtime:
     def _bot_user_id(self) -> str | None:
         identity = self.authorization.identity if self.authorization is not None else None
         return identity.user_id if identity is not None else None
+
+    def _slack_client(self, team_id: str):
+        return self.slack.for_team(team_id) if self.slack is not None else None
 
     def _bot_team_id(self) -> str | None:
         identity = self.authorization.identity if self.authorization is not None else None

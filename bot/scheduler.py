@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.alerts.renotify import renotify_sweep
 from bot.alerts.silences import silence_sweep
+from bot.people.directory import refresh_sweep as people_refresh
 from bot.schedules.sweep import schedule_sweep
 from bot.services import Services
 from storage.queries import outbox as outbox_rows
@@ -40,6 +41,7 @@ JOBS: dict[str, tuple[Job, int]] = {
     "alerts.renotify": (renotify_sweep, 60),     # unacknowledged critical groups: again, then escalated
     "alerts.silences": (silence_sweep, 10),      # Alertmanager silences to create or expire
     "schedules.sweep": (schedule_sweep, 30),     # check-ins and digests due; check-in reminders and summaries
+    "people.refresh": (people_refresh, 600),     # names, time zones and vacation status of the people in projects
 }
 
 

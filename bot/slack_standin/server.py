@@ -67,6 +67,11 @@ class SlackStandIn:
     ) -> None:
         self._ws.add_user(user_id, name, real_name=real_name, tz=tz, is_bot=is_bot)
 
+    def set_status(self, user_id: str, *, emoji: str = "", text: str = "", expiration: int = 0) -> None:
+        """What a person's Slack status says (users.info profile.status_*)."""
+        user = self._ws.users[user_id]
+        user.status_emoji, user.status_text, user.status_expiration = emoji, text, expiration
+
     def add_channel(self, channel_id: str, name: str, *, is_private: bool = False, bot_is_member: bool = True) -> None:
         self._ws.add_channel(channel_id, name, is_private=is_private, is_member=bot_is_member)
 

@@ -26,6 +26,9 @@ class User:
     tz: str = "UTC"
     is_bot: bool = False
     bot_id: str | None = None
+    status_emoji: str = ""
+    status_text: str = ""
+    status_expiration: int = 0  # epoch seconds; 0: never
 
 
 @dataclass
@@ -110,6 +113,9 @@ class Workspace:
             "real_name_normalized": user.real_name,
             "display_name": user.name,
             "display_name_normalized": user.name,
+            "status_emoji": user.status_emoji,
+            "status_text": user.status_text,
+            "status_expiration": user.status_expiration,
             "team": self.identity.team_id,
         }
         if user.bot_id:
