@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checkins import away as leave
 from bot.errors import UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
@@ -44,11 +45,14 @@ async def members(services: Services, session: AsyncSession, project_id: int) ->
 
 
 async def open_run(services: Services, session: AsyncSession, project: Project, run: ScheduleRun,
-                   now: datetime) -> int:
-    """Ask every member by DM; the run's window starts now. Returns how many were asked."""
-    asked = await members(services, session, project.id)
+                   now: datetime, *, tz: str | None = None) -> int:
+    """Ask every member who is not away by DM; the run's window starts now. Returns how many were asked.
+    `tz`: the schedule's zone, in which an away member's last day is read (else DEFAULT_TIMEZONE)."""
+    team_now = await members(services, session, project.id)
+    away = await leave.who_is_away(session, project, team_now, now, leave.zone_of(services, tz))
+    asked = [user_id for user_id in team_now if user_id not in away]
     length = window(services)
-    run.asked, run.remind_at, run.closes_at = asked, now + length / 2, now + length
+    run.asked, run.away, run.remind_at, run.closes_at = asked, away or None, now + length / 2, now + length
     await session.flush()
     for user_id in asked:
         await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),
@@ -90,9 +94,11 @@ async def remind_due(services: Services) -> int:
                 continue  # found only after the window closed (the bot was down): the summary comes instead
             project = await rows.project_of(session, run.project_id)
             answered = {a.user_id for a in await rows.answers(session, run.id)}
-            for user_id in run.asked:
-                if user_id in answered:
-                    continue
+            silent = [user_id for user_id in run.asked if user_id not in answered]
+            away = await leave.who_is_away(session, project, silent, now, leave.zone_of(services))
+            for user_id in silent:
+                if user_id in away:
+                    continue  # went on leave since the run opened
                 if await services.outbox.post(session, run.team_id, user_id, views.reminder(project, run),
                                               key=f"checkin:{run.id}:remind:{user_id}"):
                     reminded += 1
@@ -111,8 +117,14 @@ async def close_due(services: Services) -> int:
             if project is None or project.archived_at is not None:
                 continue
             answers = await rows.answers(session, run.id)
+            answered = {a.user_id for a in answers}
+            silent = [user_id for user_id in run.asked if user_id not in answered]
+            # Away from the start, or gone on leave since: listed as away, not as silent.
+            away = {**(run.away or {}),
+                    **await leave.who_is_away(session, project, silent, now, leave.zone_of(services))}
             await services.outbox.post(session, run.team_id, project.channel_id,
-                                       views.summary(project, run, answers), key=f"checkin:{run.id}:summary")
+                                       views.summary(project, run, answers, away=away),
+                                       key=f"checkin:{run.id}:summary")
             await audit.record(session, team_id=run.team_id, project_id=project.id, actor_id="crisp",
                                action="checkin.closed", now=now, run=run.id, answered=len(answers),
                                asked=len(run.asked))

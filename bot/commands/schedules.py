@@ -3,11 +3,14 @@ render."""
 
 from __future__ import annotations
 
+from bot.checkins import away
 from bot.checkins import service as checkins
 from bot.commands.registry import Command, Invocation, Reply
 from bot.digests import service as digests
 from bot.permissions import Action
 from bot.schedules import parsing, service
+from bot.team.parsing import person_and_rest
+from bot.views import checkin_team as team_views
 from bot.views import checkins as checkin_views
 from bot.views import digests as digest_views
 from bot.views import schedules as views
@@ -41,6 +44,13 @@ async def checkin_now(invocation: Invocation) -> Reply:
     return Reply(checkin_views.started_reply(invocation.project, run))
 
 
+async def checkin_away(invocation: Invocation) -> Reply:
+    person = person_and_rest(invocation.args, away.USAGE)
+    until = await away.set_away(invocation.services, invocation.caller, invocation.project, person.user_id,
+                                person.rest)
+    return Reply(team_views.away_reply(person.user_id, until, self_=person.user_id == invocation.caller.user_id))
+
+
 async def digest_now(invocation: Invocation) -> Reply:
     sent = await digests.send_now(invocation.services, invocation.caller, invocation.project,
                                   invocation.request_key)
@@ -62,6 +72,8 @@ COMMANDS = [
             action=Action.MANAGE_SCHEDULES, needs_project=True),
     Command(("checkin", "off"), "stop scheduled check-ins", checkin_off, action=Action.MANAGE_SCHEDULES,
             needs_project=True),
+    Command(("checkin", "away"), "skip someone's check-ins until a day (yours; leads: anyone's), or `off`",
+            checkin_away, args="@user YYYY-MM-DD|off", action=Action.CONTRIBUTE, needs_project=True),
     Command(("digest", "every"), "send stakeholders a digest on those days", digest_every,
             args="DAYS at HH:MM [TZ]", action=Action.MANAGE_SCHEDULES, needs_project=True),
     Command(("digest", "now"), "send each stakeholder the digest right away", digest_now,

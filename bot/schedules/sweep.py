@@ -60,7 +60,7 @@ async def run_slot(services: Services, schedule: Schedule, slot: datetime, now: 
                         schedule.id, schedule.kind, schedule.project_id, slot.isoformat(), now - slot, grace)
             return "skipped"
         if schedule.kind == "checkin":
-            await checkins.open_run(services, session, project, run, now)
+            await checkins.open_run(services, session, project, run, now, tz=schedule.tz)
         else:
             await digests.send(services, session, project, run, now)
         log.info("schedule %s (%s of project %s): slot %s ran", schedule.id, schedule.kind, schedule.project_id,

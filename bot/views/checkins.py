@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.crisp_dm import Phase
+from bot.views.checkin_team import away_line
 from bot.views.blocks import actions, button, context, header, message, plain, section
 from bot.views.ids import ActionId, BlockId, CallbackId, InputId
 from bot.views.mrkdwn import channel, escape, slack_date, user
@@ -133,12 +134,15 @@ def people(user_ids: Sequence[str], limit: int = 40) -> str:
     return shown + (f" and {len(user_ids) - limit} more" if len(user_ids) > limit else "")
 
 
-def summary(project: Project, run: ScheduleRun, answers: Sequence[CheckinAnswer]) -> dict[str, Any]:
+def summary(project: Project, run: ScheduleRun, answers: Sequence[CheckinAnswer],
+            away: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Posted in the project channel when the window closes: who answered, blockers, confidence spread,
-    help asked for, who did not answer."""
+    help asked for, who did not answer, who was away (`away`: {user id: reason}, else the run's)."""
+    away = dict(run.away or {}) if away is None else dict(away)
     asked = [u for u in run.asked if isinstance(u, str)]
     answered = [a.user_id for a in answers]
-    silent = [u for u in asked if u not in answered]
+    away = {u: why for u, why in away.items() if isinstance(u, str) and u not in answered}
+    silent = [u for u in asked if u not in answered and u not in away]
     blockers = [(a.user_id, a.blockers) for a in answers if a.blockers.strip()]
     helps = [(a.user_id, a.help_needed) for a in answers if a.help_needed.strip()]
     progress = [(a.user_id, a.progress) for a in answers if a.progress.strip()]
@@ -147,9 +151,11 @@ def summary(project: Project, run: ScheduleRun, answers: Sequence[CheckinAnswer]
         gist += f", {len(blockers)} with blockers"
     if silent:
         gist += f"; no answer from {people(silent, 10)}"
+    if away:
+        gist += f"; {len(away)} away"
     blocks = [header(f"Check-in: {project.name}"),
               section(f"*{len(answered)} of {len(asked)} answered* · {spread(answers)}")]
-    if not asked:
+    if not asked and not away:
         blocks.append(section("Nobody holds a role in this project, so nobody was asked."))
     if progress:
         blocks.append(section("*Progress*\n" + person_lines(progress)))
@@ -160,6 +166,8 @@ def summary(project: Project, run: ScheduleRun, answers: Sequence[CheckinAnswer]
         blocks.append(context("Answered: " + people(answered)))
     if silent:
         blocks.append(context("No answer from " + people(silent)))
+    if away:
+        blocks.append(context(away_line(away)))
     blocks.append(context(f"Window {slack_date(run.opened_at)} to {slack_date(run.closed_at or run.closes_at)}"))
     return message(gist, blocks)
 

@@ -59,6 +59,8 @@ class ScheduleRun(SQLModel, table=True):
     started_by: str = Field(max_length=32)  # "crisp" for scheduled runs
     skipped: bool = Field(default=False)  # found too late (past the grace): recorded, not run
     asked: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # user ids
+    # Members not asked because they were away ({user id: "until YYYY-MM-DD" | "status"}); None: nobody.
+    away: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     opened_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     remind_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     reminded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

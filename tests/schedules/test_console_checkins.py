@@ -29,3 +29,15 @@ async def test_a_check_in_and_a_digest_in_the_console(console):  # noqa: F811
     assert "Digest sent to 1 stakeholder" in sent and "Digest: Churn Radar" in sent and "Waiting on" in sent
     status = await console.type("/crisp status")
     assert "Next check-in:" in status
+
+
+async def test_away_in_the_console(console):  # noqa: F811
+    await console.type("/crisp project create Churn Radar")
+    await console.type("/crisp role add @alice Data Scientist", "/crisp role add @bob ML Engineer")
+    away = await console.type(":as @alice", "/crisp checkin away @alice 2099-01-01")
+    assert "more than a year away" in away
+    today = console.runtime.services.clock.now().date().isoformat()
+    away = await console.type(f"/crisp checkin away @alice {today}")
+    assert f"You are away from this project's check-ins until {today}" in away
+    started = await console.type(":as @you", "/crisp checkin now")
+    assert "Check-in started: 1 person asked by DM" in started

@@ -28,7 +28,7 @@ from bot.views import delivery, guide, home, projects, replies, status, team
 from bot.views.mrkdwn import code, escape
 from bot.digests.content import Digest
 from bot.schedules.slots import WEEKDAYS, Spec
-from bot.views import checkins, digests, schedules
+from bot.views import checkin_team, checkins, digests, schedules
 from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
 from storage.tables import Alert, AlertGroup, AlertStorm, Project
@@ -299,7 +299,16 @@ BUILDERS = {
     checkins.shorten: lambda: escape(checkins.shorten(HOSTILE * 3, 300)),
     checkins.people: lambda: checkins.people(["U0TRUSTED", "U1><!here>"] * 30),
     checkins.summary: lambda: [checkins.summary(project(), run(closed_at=NOW), answers()),
-                               checkins.summary(FORGED, run(asked=[]), [])],
+                               checkins.summary(FORGED, run(asked=[]), []),
+                               checkins.summary(project(), run(away={"U0ACTOR": "until 2026-03-09",
+                                                                     "U1><!here>": checkin_team.STATUS}), []),
+                               checkins.summary(project(), run(), answers(), away={"U0ACTOR": HOSTILE,
+                                                                                     "U0TRUSTED": 7})],
+    checkin_team.away_reply: lambda: [checkin_team.away_reply("U1><!here>", NOW.date(), self_=False),
+                                      checkin_team.away_reply("U0TRUSTED", None, self_=True)],
+    checkin_team.not_a_member: lambda: checkin_team.not_a_member("U1><!here>"),
+    checkin_team.was_not_away: lambda: checkin_team.was_not_away("U1><!here>"),
+    checkin_team.away_line: lambda: checkin_team.away_line({"U1><!here>": HOSTILE, "U0ACTOR": "status"} ),
     checkins.started_reply: lambda: [checkins.started_reply(project(), run()),
                                      checkins.started_reply(project(), run(asked=[]))],
     checkins.already_open: lambda: checkins.already_open(run()),

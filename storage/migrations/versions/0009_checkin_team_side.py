@@ -84,9 +84,15 @@ def upgrade() -> None:
     with op.batch_alter_table('checkin_answer', schema=None) as batch_op:
         batch_op.add_column(sa.Column('extra', sa.JSON(), nullable=True))
 
+    with op.batch_alter_table('schedule_run', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('away', sa.JSON(), nullable=True))
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('schedule_run', schema=None) as batch_op:
+        batch_op.drop_column('away')
+
     with op.batch_alter_table('checkin_answer', schema=None) as batch_op:
         batch_op.drop_column('extra')
 

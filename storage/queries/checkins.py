@@ -1,0 +1,53 @@
+"""The team side of check-ins: who is away, a project's own questions, answers given early, and the
+per-member prompts of `local` runs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.queries.upsert import insert_for
+from storage.tables import CheckinAway, CheckinQuestions
+
+_AWAY = CheckinAway.__table__.c
+
+
+async def set_away(session: AsyncSession, *, team_id: str, project_id: int, user_id: str, until: date,
+                   set_by: str, now: datetime) -> None:
+    statement = insert_for(session, CheckinAway.__table__).values(
+        team_id=team_id, project_id=project_id, user_id=user_id, until=until, set_by=set_by, set_at=now)
+    await session.execute(statement.on_conflict_do_update(
+        index_elements=[_AWAY.project_id, _AWAY.user_id], set_={"until": until, "set_by": set_by, "set_at": now}))
+
+
+async def clear_away(session: AsyncSession, project_id: int, user_id: str) -> bool:
+    """False when they were not marked away."""
+    result = await session.execute(delete(CheckinAway).where(_AWAY.project_id == project_id,
+                                                             _AWAY.user_id == user_id))
+    return bool(result.rowcount)
+
+
+async def away_until(session: AsyncSession, project_id: int, *, on: date) -> dict[str, date]:
+    """Who is away from the project's check-ins on `on` (their leave ends that day or later)."""
+    rows = await session.execute(select(_AWAY.user_id, _AWAY.until).where(_AWAY.project_id == project_id,
+                                                                          _AWAY.until >= on))
+    return {user_id: until for user_id, until in rows}
+
+
+async def questions_of(session: AsyncSession, project_id: int) -> list[dict[str, Any]] | None:
+    """The project's own questions as stored; None when it keeps the default ones."""
+    row = await session.get(CheckinQuestions, project_id, populate_existing=True)
+    return list(row.questions) if row is not None else None
+
+
+async def set_questions(session: AsyncSession, *, team_id: str, project_id: int, questions: list[dict[str, Any]],
+                        user_id: str, now: datetime) -> None:
+    table = CheckinQuestions.__table__
+    statement = insert_for(session, table).values(team_id=team_id, project_id=project_id, questions=questions,
+                                                  updated_by=user_id, updated_at=now)
+    await session.execute(statement.on_conflict_do_update(
+        index_elements=[table.c.project_id], set_={"questions": questions, "updated_by": user_id,
+                                                   "updated_at": now}))
