@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkins import away as leave
-from bot.errors import UserError
+from bot.checkins.questions import Question, questions_for
+from bot.errors import FormErrors, UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
 from bot.text import clean_text
@@ -123,7 +124,8 @@ async def close_due(services: Services) -> int:
             away = {**(run.away or {}),
                     **await leave.who_is_away(session, project, silent, now, leave.zone_of(services))}
             await services.outbox.post(session, run.team_id, project.channel_id,
-                                       views.summary(project, run, answers, away=away),
+                                       views.summary(project, run, answers, away=away,
+                                                     questions=await questions_for(session, project.id)),
                                        key=f"checkin:{run.id}:summary")
             await audit.record(session, team_id=run.team_id, project_id=project.id, actor_id="crisp",
                                action="checkin.closed", now=now, run=run.id, answered=len(answers),
@@ -137,6 +139,7 @@ class FormContext:
     project: Project
     run: ScheduleRun
     answer: CheckinAnswer | None
+    questions: tuple[Question, ...]
 
 
 def _may_answer(run: ScheduleRun, user_id: str, roles: frozenset[str]) -> bool:
@@ -155,19 +158,21 @@ async def form_context(services: Services, session: AsyncSession, user_id: str, 
         raise UserError(views.run_closed(run.closed_at or run.closes_at))
     if not _may_answer(run, user_id, await team.roles_of(session, project.id, user_id)):
         raise UserError("Only the project's team (anyone holding a role) answers its check-ins.")
-    return FormContext(project, run, await rows.answer_of(session, run.id, user_id))
+    return FormContext(project, run, await rows.answer_of(session, run.id, user_id),
+                       await questions_for(session, project.id))
 
 
-class FormErrors(UserError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+def _typed(value: Any) -> str:
+    return clean_text(value if isinstance(value, str) else "").strip()
 
 
-def answer_values(values: dict[str, Any]) -> dict[str, str]:
-    """The form's fields, cleaned; FormErrors naming each bad one."""
-    cleaned = {field: clean_text(values.get(field) if isinstance(values.get(field), str) else "").strip()
-               for field in ("progress", "blockers", "help")}
+def answer_values(values: dict[str, Any], questions: tuple[Question, ...] = ()) -> dict[str, Any]:
+    """The form's fields, cleaned; FormErrors naming each bad one. `questions`: the project's, whose added
+    ones are answered in values["extra"] ({key: text})."""
+    cleaned: dict[str, Any] = {field: _typed(values.get(field)) for field in ("progress", "blockers", "help")}
+    typed_extra = values.get("extra") if isinstance(values.get("extra"), dict) else {}
+    extra = {q.key: _typed(typed_extra.get(q.key)) for q in questions if q.added}
+    cleaned.update(extra)
     errors = {field: f"Keep it to {views.ANSWER_LIMIT:,} characters." for field, text in cleaned.items()
               if len(text) > views.ANSWER_LIMIT}
     if not cleaned["progress"]:
@@ -177,28 +182,30 @@ def answer_values(values: dict[str, Any]) -> dict[str, str]:
         errors["confidence"] = "Choose one: on track, at risk or off track."
     if errors:
         raise FormErrors(errors)
-    return {**cleaned, "confidence": confidence}
+    return {**{field: cleaned[field] for field in ("progress", "blockers", "help")}, "confidence": confidence,
+            "extra": {key: text for key, text in extra.items() if text}}
 
 
 async def save_answer(services: Services, *, team_id: str, user_id: str, run_id: int | None,
                       values: dict[str, Any]) -> None:
     """Store (or replace) the person's answer while the window is open, and turn their DM into a thank-you."""
-    fields = answer_values(values)
+    answer_values(values)  # the fields every form has: named before the database is touched
     now = services.clock.now()
     async with services.db.transaction() as session:
         context = await form_context(services, session, user_id, run_id)
         if context.run.team_id != team_id:
             raise UserError("That button is not one of Crisp's; nothing changed.")
+        fields = answer_values(values, context.questions)
         row = context.answer
         if row is None:
             row = CheckinAnswer(run_id=context.run.id, project_id=context.project.id, user_id=user_id,
                                 answered_at=now, updated_at=now, progress=fields["progress"],
                                 blockers=fields["blockers"], confidence=fields["confidence"],
-                                help_needed=fields["help"])
+                                help_needed=fields["help"], extra=fields["extra"] or None)
             session.add(row)
         else:
             row.progress, row.blockers, row.help_needed = fields["progress"], fields["blockers"], fields["help"]
-            row.confidence, row.updated_at = fields["confidence"], now
+            row.confidence, row.extra, row.updated_at = fields["confidence"], fields["extra"] or None, now
         await session.flush()
         await audit.record(session, team_id=team_id, project_id=context.project.id, actor_id=user_id,
                            action="checkin.answered", now=now, run=context.run.id, edited=context.answer is not None)

@@ -3,13 +3,14 @@ render."""
 
 from __future__ import annotations
 
-from bot.checkins import away
+from bot.checkins import away, questions
 from bot.checkins import service as checkins
 from bot.commands.registry import Command, Invocation, Reply
 from bot.digests import service as digests
 from bot.permissions import Action
 from bot.schedules import parsing, service
 from bot.team.parsing import person_and_rest
+from bot.views import checkin_questions as question_views
 from bot.views import checkin_team as team_views
 from bot.views import checkins as checkin_views
 from bot.views import digests as digest_views
@@ -51,6 +52,13 @@ async def checkin_away(invocation: Invocation) -> Reply:
     return Reply(team_views.away_reply(person.user_id, until, self_=person.user_id == invocation.caller.user_id))
 
 
+async def checkin_questions(invocation: Invocation) -> Reply:
+    current = await questions.questions_for(invocation.reads, invocation.project.id)
+    # The one Slack call allowed on the ack path: the form, with a fresh trigger id.
+    await invocation.open_modal(question_views.modal(invocation.project, current))
+    return Reply()
+
+
 async def digest_now(invocation: Invocation) -> Reply:
     sent = await digests.send_now(invocation.services, invocation.caller, invocation.project,
                                   invocation.request_key)
@@ -74,6 +82,8 @@ COMMANDS = [
             needs_project=True),
     Command(("checkin", "away"), "skip someone's check-ins until a day (yours; leads: anyone's), or `off`",
             checkin_away, args="@user YYYY-MM-DD|off", action=Action.CONTRIBUTE, needs_project=True),
+    Command(("checkin", "questions"), "change what the team is asked at check-ins (a form)", checkin_questions,
+            action=Action.MANAGE_SCHEDULES, needs_project=True),
     Command(("digest", "every"), "send stakeholders a digest on those days", digest_every,
             args="DAYS at HH:MM [TZ]", action=Action.MANAGE_SCHEDULES, needs_project=True),
     Command(("digest", "now"), "send each stakeholder the digest right away", digest_now,

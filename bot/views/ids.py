@@ -25,7 +25,8 @@ class CallbackId:
     PHASE_REASON = "crisp.phase.reason"
     SET_OBJECTIVE = "crisp.project.objective"
     ALERT_ITERATION = "crisp.alert.iteration"  # metadata {"g": group id, "c": channel}
-    CHECKIN_ANSWER = "crisp.checkin.answer"  # metadata {"r": run id}
+    CHECKIN_ANSWER = "crisp.checkin.answer"  # metadata {"r": run id} (or {"s": schedule id}: an early answer)
+    CHECKIN_QUESTIONS = "crisp.checkin.questions"  # metadata {"project": project id}
 
 
 class BlockId:
@@ -40,6 +41,8 @@ class BlockId:
     CHECKIN_BLOCKERS = "checkin_blockers"
     CHECKIN_CONFIDENCE = "checkin_confidence"
     CHECKIN_HELP = "checkin_help"
+    CHECKIN_EXTRA_PREFIX = "checkin_extra:"  # + the question key (q1, q2): a project's added questions
+    CHECKIN_QUESTION_PREFIX = "checkin_question:"  # + the question key, in the questions form
 
 
 class InputId:
@@ -52,3 +55,5 @@ class InputId:
     CHECKIN_BLOCKERS = "blockers"
     CHECKIN_CONFIDENCE = "confidence"
     CHECKIN_HELP = "help"
+    CHECKIN_EXTRA = "extra"
+    CHECKIN_QUESTION = "question"

@@ -24,7 +24,7 @@ def register(app: AsyncApp, services: Services) -> None:
                                                       carried.row_id(press.data.get("r")))
                 if context.run.team_id != press.team_id:
                     raise UserError("That button is not one of Crisp's; nothing changed.")
-                view = views.form(context.project, context.run, context.answer)
+                view = views.form(context.project, context.run, context.answer, context.questions)
                 await modal_opener(client, press.trigger_id, before_call=services.db.release_reads)(view)
         except UserError as exc:
             await press.tell(exc)

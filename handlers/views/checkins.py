@@ -29,6 +29,10 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {field: element(*ids).get("value") for field, ids in FIELDS.items()}
     selected = element(BlockId.CHECKIN_CONFIDENCE, InputId.CHECKIN_CONFIDENCE).get("selected_option")
     values["confidence"] = selected.get("value") if isinstance(selected, dict) else None
+    # The project's added questions: one block each, keyed by the question.
+    values["extra"] = {block.removeprefix(BlockId.CHECKIN_EXTRA_PREFIX): element(block, InputId.CHECKIN_EXTRA)
+                       .get("value") for block in state if isinstance(block, str)
+                       and block.startswith(BlockId.CHECKIN_EXTRA_PREFIX)}
     return values
 
 

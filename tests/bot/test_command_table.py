@@ -71,7 +71,8 @@ def test_arguments_are_declared_in_the_row():
         "stakeholder add @user": True, "stakeholder remove @user": True, "project goal [TEXT]": True,
         "project metric [TEXT]": True, "alerts": False, "alerts route KEY=VALUE": True,
         "alerts unroute KEY=VALUE": True, "checkin every DAYS at HH:MM [TZ]": True, "checkin now": False,
-        "checkin off": False, "checkin away @user YYYY-MM-DD|off": True, "digest every DAYS at HH:MM [TZ]": True, "digest now": False, "digest off": False}
+        "checkin off": False, "checkin away @user YYYY-MM-DD|off": True, "checkin questions": False,
+        "digest every DAYS at HH:MM [TZ]": True, "digest now": False, "digest off": False}
     later = Command(("milestone", "add"), "adds a milestone", nothing, args="NAME [due YYYY-MM-DD]")
     assert (later.usage, later.takes_args) == ("milestone add NAME [due YYYY-MM-DD]", True)
     grown = CommandTable([*table.in_help_order, later])
@@ -89,5 +90,6 @@ def test_help_order_is_the_declared_order():
         "phase set PHASE [NOTE]", "phase history", "roles", "role add @user ROLE", "role remove @user ROLE",
         "stakeholder add @user", "stakeholder remove @user", "project goal [TEXT]", "project metric [TEXT]",
         "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE", "checkin every DAYS at HH:MM [TZ]",
-        "checkin now", "checkin off", "checkin away @user YYYY-MM-DD|off", "digest every DAYS at HH:MM [TZ]",
+        "checkin now", "checkin off", "checkin away @user YYYY-MM-DD|off", "checkin questions",
+        "digest every DAYS at HH:MM [TZ]",
         "digest now", "digest off"]

@@ -41,3 +41,14 @@ async def test_away_in_the_console(console):  # noqa: F811
     assert f"You are away from this project's check-ins until {today}" in away
     started = await console.type(":as @you", "/crisp checkin now")
     assert "Check-in started: 1 person asked by DM" in started
+
+
+async def test_questions_in_the_console(console):  # noqa: F811
+    await console.type("/crisp project create Churn Radar", "/crisp role add @alice Data Scientist")
+    form = await console.type("/crisp checkin questions")
+    assert "| Check-in questions |" in form and "Question 5 (optional)" in form
+    saved = await console.type(":set 4 What did you learn?", ":submit")
+    assert "changed the check-in questions" in saved and "5. What did you learn?" in saved
+    started = await console.type("/crisp checkin now")
+    form = await console.type(":as @alice", f":press {button_number(started, 'Answer the check-in')}")
+    assert "What did you learn?" in form

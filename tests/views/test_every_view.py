@@ -28,7 +28,8 @@ from bot.views import delivery, guide, home, projects, replies, status, team
 from bot.views.mrkdwn import code, escape
 from bot.digests.content import Digest
 from bot.schedules.slots import WEEKDAYS, Spec
-from bot.views import checkin_team, checkins, digests, schedules
+from bot.checkins.questions import DEFAULT as DEFAULT_QUESTIONS, Question
+from bot.views import checkin_questions, checkin_team, checkins, digests, schedules
 from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
 from storage.tables import Alert, AlertGroup, AlertStorm, Project
@@ -131,9 +132,17 @@ def run(**changes) -> ScheduleRun:
     return ScheduleRun(**{**values, **changes})
 
 
+# A project's own questions, typed by a lead: hostile too (cut to the 150 characters a question may have, so
+# they carry no "Zed" and need not be shown whole).
+CUT_HOSTILE = HOSTILE.replace("Zed", "Qst")[:150]
+QUESTIONS = (Question("progress", CUT_HOSTILE), Question("blockers", "Blockers " + CUT_HOSTILE[:100]),
+             DEFAULT_QUESTIONS[2], Question("help", "Help"), Question("q1", CUT_HOSTILE), Question("q2", "Odd?"))
+
+
 def answers() -> list[CheckinAnswer]:
     return [CheckinAnswer(id=1, run_id=5, project_id=1, user_id="U0TRUSTED", progress=HOSTILE, blockers=HOSTILE,
-                          confidence="at-risk", help_needed=HOSTILE, answered_at=NOW, updated_at=NOW),
+                          confidence="at-risk", help_needed=HOSTILE, answered_at=NOW, updated_at=NOW,
+                          extra={"q1": HOSTILE, "q2": 5, "zz": HOSTILE}),
             CheckinAnswer(id=2, run_id=5, project_id=1, user_id="U1|x><!channel>", progress="ok", blockers="",
                           confidence="<!here>", help_needed="", answered_at=NOW, updated_at=NOW)]
 
@@ -293,17 +302,25 @@ BUILDERS = {
                                   schedules.next_line("digest", None, None, SLASH)],
     checkins.prompt: lambda: [checkins.prompt(project(), run()), checkins.prompt(project(), run(), answered=True)],
     checkins.reminder: lambda: checkins.reminder(project(), run()),
-    checkins.form: lambda: [checkins.form(project(), run(), answers()[0]), checkins.form(project(), run(), None)],
+    checkins.form: lambda: [checkins.form(project(), run(), answers()[0]), checkins.form(project(), run(), None),
+                            checkins.form(project(), run(), answers()[0], QUESTIONS),
+                            checkins.form(project(), None, None, QUESTIONS, metadata={"s": 1}, note=" Early.")],
     checkins.spread: lambda: checkins.spread(answers()),
     checkins.person_lines: lambda: checkins.person_lines([("U1><!here>", HOSTILE), ("U0TRUSTED", HOSTILE)] * 8),
     checkins.shorten: lambda: escape(checkins.shorten(HOSTILE * 3, 300)),
     checkins.people: lambda: checkins.people(["U0TRUSTED", "U1><!here>"] * 30),
     checkins.summary: lambda: [checkins.summary(project(), run(closed_at=NOW), answers()),
                                checkins.summary(FORGED, run(asked=[]), []),
+                               checkins.summary(project(), run(), answers(), questions=QUESTIONS),
                                checkins.summary(project(), run(away={"U0ACTOR": "until 2026-03-09",
                                                                      "U1><!here>": checkin_team.STATUS}), []),
                                checkins.summary(project(), run(), answers(), away={"U0ACTOR": HOSTILE,
                                                                                      "U0TRUSTED": 7})],
+    checkin_questions.modal: lambda: [checkin_questions.modal(project(), QUESTIONS),
+                                      checkin_questions.modal(FORGED, DEFAULT_QUESTIONS)],
+    checkin_questions.question_lines: lambda: checkin_questions.question_lines(QUESTIONS),
+    checkin_questions.changed_announcement: lambda: checkin_questions.changed_announcement(project(), QUESTIONS,
+                                                                                           "U1><!here>"),
     checkin_team.away_reply: lambda: [checkin_team.away_reply("U1><!here>", NOW.date(), self_=False),
                                       checkin_team.away_reply("U0TRUSTED", None, self_=True)],
     checkin_team.not_a_member: lambda: checkin_team.not_a_member("U1><!here>"),
@@ -330,6 +347,7 @@ PLAIN_BUILDERS = {
     alert_ops.iteration_field_error: lambda: alert_ops.iteration_field_error(
         projects.name_taken_in_form(project())),
     team.objective_field_errors: lambda: team.objective_field_errors({"goal": f"The goal {HOSTILE} is long"}),
+    checkin_questions.field_errors: lambda: checkin_questions.field_errors({"q1": f"The text {HOSTILE} is long"}),
     checkins.field_errors: lambda: checkins.field_errors({"progress": f"The form {HOSTILE} closed"}),
 }
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
@@ -342,6 +360,9 @@ NOT_BUILDERS = {
     "bot.views.delivery": {"error_code"},
     # Reading back the context views put into buttons and forms.
     "bot.views.carried": {"small_json", "row_id", "count"},
+    # Block ids of a form's fields.
+    "bot.views.checkins": {"extra_block"},
+    "bot.views.checkin_questions": {"block_of"},
     # link() takes a URL the formats checked; action_note() takes mrkdwn composed by the alerts service.
     "bot.views.alerts": {"link", "duration", "color", "action_note"},
 }
