@@ -31,7 +31,7 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
     assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
                               "/crisp phase history", "/crisp roles", "/crisp alerts"]
-    assert "17 more commands need a role you don't hold here (most: product owner or manager) or admin " \
+    assert "19 more commands need a role you don't hold here (most: product owner or manager) or admin " \
            "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
 
@@ -43,6 +43,7 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                              "/crisp project goal [TEXT]", "/crisp project metric [TEXT]", "/crisp alerts",
                              "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE",
                              "/crisp checkin every DAYS at HH:MM [TZ]", "/crisp checkin now", "/crisp checkin off",
+                             "/crisp checkin away @user YYYY-MM-DD|off", "/crisp checkin questions",
                              "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off"]
 
 
