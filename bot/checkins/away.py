@@ -4,13 +4,13 @@ here calls Slack)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.dates import parse_day
 from bot.errors import UserError
 from bot.people.directory import known
 from bot.permissions import Action, Caller
@@ -23,7 +23,6 @@ from storage.tables import Project
 
 USAGE = "checkin away @user YYYY-MM-DD"
 FURTHEST = timedelta(days=366)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What run.away holds for someone whose Slack status says they are on vacation.
 STATUS = views.STATUS
 
@@ -35,13 +34,7 @@ def parse_until(text: str, today: date) -> date | None:
         return None
     if not word:
         raise UserError(f"Until when? {code(USAGE)} (the last day away), or `off`.")
-    if not _DATE.match(word):
-        raise UserError(f"{code(word)} is not a date: use YYYY-MM-DD (the last day away), or `off`. "
-                        "Nothing was changed.")
-    try:
-        until = date.fromisoformat(word)
-    except ValueError:
-        raise UserError(f"{code(word)} is not a day of the calendar. Nothing was changed.") from None
+    until = parse_day(word, what="the last day away (or `off`)")
     if until < today:
         raise UserError(f"{code(word)} has passed (today is {today.isoformat()}). Nothing was changed.")
     if until > today + FURTHEST:

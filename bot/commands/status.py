@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from bot.commands.registry import Command, Invocation, Reply
+from bot.dates import today_in
 from bot.schedules.service import spec_of
 from bot.schedules.slots import next_slot
 from bot.views.schedules import next_line
 from bot.views.status import status_card
+from bot.views.targets import phase_target_line
 from bot.views.alert_ops import STATUS_ALERTS_SHOWN
 from storage.queries import alerts, schedules, team
+from storage.queries.targets import targets_of
 
 
 async def show_status(invocation: Invocation) -> Reply:
@@ -20,8 +23,10 @@ async def show_status(invocation: Invocation) -> Reply:
     for kind in ("checkin", "digest"):
         spec = spec_of(scheduled[kind]) if kind in scheduled else None
         lines.append(next_line(kind, spec, next_slot(spec, now) if spec else None, slash))
+    target = phase_target_line(invocation.project.phase, await targets_of(invocation.reads, invocation.project.id),
+                               today_in(invocation.services.settings.default_timezone, now))
     return Reply(status_card(invocation.project, now, snapshot, slash, open_alerts=open_alerts,
-                             schedule_lines=lines))
+                             schedule_lines=lines, target_line=target))
 
 
 COMMANDS = [

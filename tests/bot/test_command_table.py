@@ -67,7 +67,7 @@ def test_arguments_are_declared_in_the_row():
     assert {c.usage: c.takes_args for c in table.in_help_order} == {
         "help": False, "status": False, "project create NAME": True, "project list": False,
         "project archive": False, "phase": False, "phase next [NOTE]": True, "phase set PHASE [NOTE]": True,
-        "phase history": False, "roles": False, "role add @user ROLE": True, "role remove @user ROLE": True,
+        "phase history": False, "phase target PHASE YYYY-MM-DD": True, "roles": False, "role add @user ROLE": True, "role remove @user ROLE": True,
         "stakeholder add @user": True, "stakeholder remove @user": True, "project goal [TEXT]": True,
         "project metric [TEXT]": True, "alerts": False, "alerts route KEY=VALUE": True,
         "alerts unroute KEY=VALUE": True, "checkin every DAYS at HH:MM [TZ]": True, "checkin now": False,
@@ -87,7 +87,7 @@ def test_arguments_are_declared_in_the_row():
 def test_help_order_is_the_declared_order():
     assert [c.usage for c in command_table().in_help_order] == [
         "help", "status", "project create NAME", "project list", "project archive", "phase", "phase next [NOTE]",
-        "phase set PHASE [NOTE]", "phase history", "roles", "role add @user ROLE", "role remove @user ROLE",
+        "phase set PHASE [NOTE]", "phase history", "phase target PHASE YYYY-MM-DD", "roles", "role add @user ROLE", "role remove @user ROLE",
         "stakeholder add @user", "stakeholder remove @user", "project goal [TEXT]", "project metric [TEXT]",
         "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE", "checkin every DAYS at HH:MM [TZ]",
         "checkin now", "checkin off", "checkin away @user YYYY-MM-DD|off", "checkin questions",

@@ -52,3 +52,14 @@ async def test_questions_in_the_console(console):  # noqa: F811
     started = await console.type("/crisp checkin now")
     form = await console.type(":as @alice", f":press {button_number(started, 'Answer the check-in')}")
     assert "What did you learn?" in form
+
+
+async def test_phase_target_in_the_console(console):  # noqa: F811
+    await console.type("/crisp project create Churn Radar")
+    bad = await console.type("/crisp phase target modeling 2026-02-30")
+    assert "not a day of the calendar" in bad
+    day = (console.runtime.services.clock.now().date()).isoformat()
+    done = await console.type(f"/crisp phase target business understanding {day}")
+    assert f"Target for Business understanding: {day}" in done and "expects" in done
+    status = await console.type("/crisp status")
+    assert f"Target end {day}: due today" in status

@@ -29,7 +29,7 @@ from bot.views.mrkdwn import code, escape
 from bot.digests.content import Digest
 from bot.schedules.slots import WEEKDAYS, Spec
 from bot.checkins.questions import DEFAULT as DEFAULT_QUESTIONS, Question
-from bot.views import checkin_questions, checkin_team, checkins, digests, schedules
+from bot.views import checkin_questions, checkin_team, checkins, digests, schedules, targets
 from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
 from storage.tables import Alert, AlertGroup, AlertStorm, Project
@@ -188,7 +188,9 @@ BUILDERS = {
     status.gist: lambda: status.gist(project(), NOW),
     status.status_card: lambda: [status.status_card(project(), NOW, TEAM, SLASH),
                                  status.status_card(project(), NOW, TEAM, SLASH,
-                                                    open_alerts=([alert_group(), alert_group(acked_by=None)], 5))],
+                                                    open_alerts=([alert_group(), alert_group(acked_by=None)], 5)),
+                                 status.status_card(project(), NOW, TEAM, SLASH, target_line=targets.phase_target_line(
+                                     "modeling", {"modeling": NOW.date()}, NOW.date()))],
     team.role_title: lambda: team.role_title(FORGED_ROLE),
     team.people: lambda: team.people(["U0TRUSTED", "U1><!here>"]),
     team.role_lines: lambda: team.role_lines(TEAM),
@@ -226,7 +228,8 @@ BUILDERS = {
                                          slash=SLASH),
     replies.unknown: lambda: replies.unknown(HOSTILE, HOSTILE, SLASH, [HOSTILE]),
     replies.busy: lambda: replies.busy(SLASH),
-    phase.phase_card: lambda: phase.phase_card(project(), TICKS, NOW, SLASH),
+    phase.phase_card: lambda: [phase.phase_card(project(), TICKS, NOW, SLASH),
+                               phase.phase_card(project(), TICKS, NOW, SLASH, target_line="Target end 2026-03-09")],
     phase.moved_announcement: lambda: phase.moved_announcement(HOSTILE, transitions()[2],
                                                                GENERIC_TASKS[Phase.MODELING][:2], SLASH),
     phase.missing_roles_warning: lambda: phase.missing_roles_warning(HOSTILE, Phase.MODELING,
@@ -321,6 +324,12 @@ BUILDERS = {
     checkin_questions.question_lines: lambda: checkin_questions.question_lines(QUESTIONS),
     checkin_questions.changed_announcement: lambda: checkin_questions.changed_announcement(project(), QUESTIONS,
                                                                                            "U1><!here>"),
+    targets.phase_target_line: lambda: [targets.phase_target_line("modeling", {"modeling": NOW.date()}, d)
+                                        for d in (NOW.date(), NOW.date() - timedelta(days=3),
+                                                  NOW.date() + timedelta(days=1))],
+    targets.target_announcement: lambda: targets.target_announcement(project(), Phase.MODELING, NOW.date(),
+                                                                      NOW.date() - timedelta(days=2), "U1><!here>"),
+    targets.target_reply: lambda: targets.target_reply(Phase.MODELING, NOW.date()),
     checkin_team.away_reply: lambda: [checkin_team.away_reply("U1><!here>", NOW.date(), self_=False),
                                       checkin_team.away_reply("U0TRUSTED", None, self_=True)],
     checkin_team.not_a_member: lambda: checkin_team.not_a_member("U1><!here>"),
@@ -357,6 +366,7 @@ NOT_BUILDERS = {
                          "section"},
     "bot.views.mrkdwn": {"escape", "code", "user", "channel", "slack_date", "clip", "without_marks", "to_plain"},
     "bot.views.phase_time": {"day_in_phase"},
+    "bot.views.targets": {"days_word"},
     "bot.views.delivery": {"error_code"},
     # Reading back the context views put into buttons and forms.
     "bot.views.carried": {"small_json", "row_id", "count"},

@@ -31,14 +31,15 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
     member = await slack.command("help", user="U0BOB", channel="C0CHURN")
     assert listed(member) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp phase",
                               "/crisp phase history", "/crisp roles", "/crisp alerts"]
-    assert "19 more commands need a role you don't hold here (most: product owner or manager) or admin " \
+    assert "20 more commands need a role you don't hold here (most: product owner or manager) or admin " \
            "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
 
     admin = await slack.command("help", user="U0ADMIN", channel="C0CHURN")
     assert listed(admin) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp project archive",
                              "/crisp phase", "/crisp phase next [NOTE]", "/crisp phase set PHASE [NOTE]",
-                             "/crisp phase history", "/crisp roles", "/crisp role add @user ROLE", "/crisp role remove @user ROLE",
+                             "/crisp phase history", "/crisp phase target PHASE YYYY-MM-DD", "/crisp roles",
+                             "/crisp role add @user ROLE", "/crisp role remove @user ROLE",
                              "/crisp stakeholder add @user", "/crisp stakeholder remove @user",
                              "/crisp project goal [TEXT]", "/crisp project metric [TEXT]", "/crisp alerts",
                              "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE",
