@@ -19,6 +19,9 @@ BOT_SCOPES = [
     # conversations.history / conversations.replies: after a crash, was this message already posted?
     # Asked wherever Crisp posts: public and private channels, group DMs and DMs.
     "channels:history", "groups:history", "mpim:history", "im:history",
+    "files:write",                              # files.getUploadURLExternal / completeUploadExternal (uploads)
+    "files:read",                               # files.info: after a lost answer, was the file already shared?
+    "users:read",                               # users.info: names, time zones and vacation status
 ]
 BOT_EVENTS = ["app_home_opened", "member_joined_channel"]
 

@@ -87,6 +87,7 @@ async def start_console(settings: Settings, out: Callable[[str], None], *, files
         out=out,
         settle=runtime.worker.wait_idle,
         directory=directory,
+        uploads=files.uploads if files else None,
     )
     return runtime, standin, session
 

@@ -13,14 +13,17 @@ from sqlalchemy.engine import make_url
 class ConsoleFiles:
     directory: Path      # people and channels by name (bot.console.directory)
     history: Path        # lines typed at the prompt (readline)
+    uploads: Path        # files Crisp shared (a digest's picture, a docs export), written out to open
 
     @classmethod
     def in_folder(cls, folder: Path, stem: str = "crisp") -> ConsoleFiles:
-        return cls(folder / f"{stem}.console.json", folder / f"{stem}.console-history")
+        return cls(folder / f"{stem}.console.json", folder / f"{stem}.console-history",
+                   folder / f"{stem}-files")
 
 
 def console_files(database_url: str, home: Path | None = None) -> ConsoleFiles:
-    """`./crisp.db` -> `./crisp.console.json` and `./crisp.console-history`: they belong with that data.
+    """`./crisp.db` -> `./crisp.console.json`, `./crisp.console-history` and `./crisp-files/`: they belong
+    with that data.
     A server database (or SQLite in memory) has no folder of its own: ~/.crisp, one set per database."""
     url = make_url(database_url)
     database = url.database or ""

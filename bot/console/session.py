@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,7 +25,7 @@ from bot.console.slack_requests import Person, Place
 from bot.slack_standin import RecordedCall, SlackStandIn
 
 SHOWN_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.push",
-                 "views.update", "views.publish", "response_url"}
+                 "views.update", "views.publish", "response_url", "files.completeUploadExternal"}
 SETTLE_TIMEOUT_SECONDS = 5.0
 
 
@@ -40,7 +42,8 @@ class Pressable:
 class ConsoleSession:
     def __init__(self, *, standin: SlackStandIn, events_url: str, signing_secret: str, slash_command: str,
                  out: Callable[[str], None], settle: Callable[[], Any] | None = None,
-                 user: str = "you", channel: str = "general", directory: Directory | None = None):
+                 user: str = "you", channel: str = "general", directory: Directory | None = None,
+                 uploads: Path | None = None):
         self.standin = standin
         self.events_url = events_url
         self.signing_secret = signing_secret
@@ -55,6 +58,7 @@ class ConsoleSession:
         self.typed: dict[str, dict[int, str]] = {}           # view id -> field number -> typed text
         self._trigger_owner: dict[str, str] = {}             # trigger id -> who caused it
         self.directory = directory or Directory()
+        self.uploads = uploads  # where shared files are written (None: a temporary folder, made when needed)
         # Everyone and every channel of earlier runs exists again, so output names them.
         for name in list(self.directory.people):
             self.person(name)
@@ -128,11 +132,32 @@ class ConsoleSession:
             updated = " (updated)" if args.get("replace_original") in (True, "true") else ""
             self._print_message(f"{self._where(args.get('channel'))} — only visible to {self.name_of(user)}{updated}:",
                                 args, user, self._place_for(args.get("channel")), ephemeral=True)
+        elif call.method == "files.completeUploadExternal":
+            self._save_files(call)
         elif call.method == "views.publish":
             view = response.get("view") or args.get("view") or {}
             self._print_view(f"App Home of {self.name_of(args.get('user_id'))}:", view, args.get("user_id"))
         else:
             self._track_modal(call)
+
+    def _save_files(self, call: RecordedCall) -> None:
+        """A shared file is written out, so the person can open it, and its path printed."""
+        if self.uploads is None:
+            self.uploads = Path(tempfile.mkdtemp(prefix="crisp-files-"))
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        comment = call.args.get("initial_comment")
+        for shown in call.response.get("files") or []:
+            stored = self.standin.files.get(shown.get("id")) or {}
+            content = stored.get("content") or b""
+            name = re.sub(r"[^A-Za-z0-9._-]+", "-", str(shown.get("name") or "file")).strip("-.") or "file"
+            path = self.uploads / f"{shown.get('id')}-{name}"
+            path.write_bytes(content)
+            channel = call.args.get("channel_id")
+            heading = f"{self._where(channel)} — Crisp shared a file: {shown.get('title') or name}"
+            lines = [f"saved to {path} ({len(content):,} bytes)"]
+            if comment:
+                lines.insert(0, render_message({"text": comment}).text)
+            self.out(f"── {heading}\n{_indent(chr(10).join(lines))}")
 
     def _where(self, channel: str | None) -> str:
         if channel and channel.startswith("D"):

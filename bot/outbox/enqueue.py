@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.outbox import respond as responses
+from bot.outbox.uploads import UPLOAD
 from storage.queries import outbox as outbox_rows
 from storage.queries import slack_messages
-from storage.tables import OutboxMessage
+from storage.tables import OutboxFile, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,24 @@ class Outbox:
         payload = {"channel": channel, **message}
         return await self.call(session, team_id, "chat.update", payload, ref_key=key, ref_field="ts",
                                replace_key=f"update:{team_id}:{key}", requested_by=requested_by)
+
+    async def upload(self, session: AsyncSession, team_id: str, channel: str, *, filename: str, content: bytes,
+                     title: str | None = None, initial_comment: str | None = None, thread_ts: str | None = None,
+                     dedupe_key: str | None = None, requested_by: str | None = None) -> OutboxMessage | None:
+        """Share a file in a channel, or in a person's DM when `channel` is a user ID (Slack's files
+        upload v2 flow, made by the worker). The bytes are stored with the row."""
+        if not content:
+            raise ValueError("an upload needs some content")
+        payload: dict[str, Any] = {"channel": channel, "filename": filename, "title": title or filename}
+        if initial_comment:
+            payload["initial_comment"] = initial_comment
+        if thread_ts:
+            payload["thread_ts"] = thread_ts
+        row = await self.call(session, team_id, UPLOAD, payload, dedupe_key=dedupe_key, requested_by=requested_by)
+        if row is not None:
+            session.add(OutboxFile(outbox_id=row.id, filename=filename, content=content))
+            await session.flush()
+        return row
 
     async def ephemeral(self, session: AsyncSession, team_id: str, channel: str, user: str,
                         message: dict[str, Any], *, dedupe_key: str | None = None,

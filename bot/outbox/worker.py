@@ -28,7 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.metrics import Metrics
-from bot.outbox import delivery, lookup, notices, pacing
+from bot.outbox import delivery, lookup, notices, pacing, uploads
 from bot.outbox.delivery import Delivered, GiveUp, NotInChannel, Outcome, RetryLater
 from bot.retry_loop import FailureBackoff
 from bot.slack_clients import OUTBOX_TIMEOUT_SECONDS
@@ -41,7 +41,8 @@ from storage.tables import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 ALERT_EVENT = "crisp_alert"  # bot.alerts.storms.ALERT_EVENT (the outbox does not import features)
-PACED_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.delete", "views.publish"}
+PACED_METHODS = {"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.delete", "views.publish",
+                 uploads.UPLOAD}
 POST = "chat.postMessage"
 # Methods Slack limits per workspace (its tiers), paced here across every worker: chat.update is Tier 3,
 # about 50 a minute. A call takes its turn right before it is made (one batch may hold several).
@@ -274,6 +275,9 @@ class OutboxWorker:
         payload = await self._resolved_payload(row)
         if isinstance(payload, GiveUp):
             return payload
+        if row.method == uploads.UPLOAD:
+            return await uploads.deliver(self.db, flight.client, row, payload,
+                                         lambda method, args: self._call(flight, method, args))
         if row.method == POST:
             payload = delivery.tag_with_row(payload, row.id, row.created_at)
             if row.maybe_sent:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
-from storage.tables import OutboxMessage, OutboxStatus, OutboxThrottle
+from storage.tables import OutboxFile, OutboxMessage, OutboxStatus, OutboxThrottle
 
 OPEN_STATUSES = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
@@ -226,7 +226,11 @@ async def next_moment(session: AsyncSession, now: datetime) -> datetime | None:
 
 async def purge_settled(session: AsyncSession, *, before: datetime) -> int:
     """Forget rows settled before `before`. Messages posted under a key stay reachable through
-    slack_message, so an open update or reply never needs an old row."""
+    slack_message, so an open update or reply never needs an old row. The bytes of settled uploads
+    go at once: nobody sends them again."""
+    settled = select(OutboxMessage.id).where(OutboxMessage.status.not_in(OPEN_STATUSES))
+    await session.execute(delete(OutboxFile).where(OutboxFile.outbox_id.in_(settled))
+                          .execution_options(synchronize_session=False))
     result = await session.execute(
         delete(OutboxMessage)
         .where(OutboxMessage.status.not_in(OPEN_STATUSES), OutboxMessage.created_at < before)

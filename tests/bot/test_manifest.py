@@ -25,6 +25,9 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "conversations.open": {"im:write"},
     "conversations.history": {"channels:history", "groups:history", "mpim:history", "im:history"},
     "conversations.replies": {"channels:history", "groups:history", "mpim:history", "im:history"},
+    "files.getUploadURLExternal": {"files:write"}, "files.completeUploadExternal": {"files:write"},
+    "files.info": {"files:read"},
+    "users.info": {"users:read"},
 }
 EVENT_SCOPES = {"app_home_opened": set(), "member_joined_channel": {"channels:read", "groups:read"}}
 SLASH_COMMAND_SCOPES = {"commands"}

@@ -50,10 +50,11 @@ def test_an_unreadable_file_starts_afresh_with_a_warning(tmp_path, caplog):
 
 
 def test_files_sit_beside_a_sqlite_database_else_in_home(tmp_path):
-    assert console_files("sqlite+aiosqlite:///./crisp.db") == ConsoleFiles(Path("crisp.console.json"),
-                                                                         Path("crisp.console-history"))
+    assert console_files("sqlite+aiosqlite:///./crisp.db") == ConsoleFiles(
+        Path("crisp.console.json"), Path("crisp.console-history"), Path("crisp-files"))
     assert console_files(f"sqlite+aiosqlite:///{tmp_path}/data/team.db") == ConsoleFiles(
-        tmp_path / "data" / "team.console.json", tmp_path / "data" / "team.console-history")
+        tmp_path / "data" / "team.console.json", tmp_path / "data" / "team.console-history",
+        tmp_path / "data" / "team-files")
     server = console_files("postgresql+asyncpg://crisp:secret@db/crisp", home=tmp_path)
     assert server.directory.parent == tmp_path / ".crisp" and server.directory.name.endswith(".console.json")
     assert server == console_files("postgresql+asyncpg://crisp:other@db/crisp", home=tmp_path)  # not by password

@@ -207,17 +207,3 @@ async def test_a_restart_resumes_what_was_left(database_url, standin, clock):
     finally:
         await second.stop()
     assert posted_texts(standin, "C0A") == ["m0", "m1", "m2", "m3"]
-
-
-async def test_a_file_upload_goes_through_the_outbox_into_its_channel(runtime, standin, drain):
-    async with runtime.db.transaction() as session:
-        row = await runtime.outbox.call(session, TEAM, "files.upload_v2", {
-            "channel": "C0DOCS", "filename": "model-card.md", "title": "Model card",
-            "content": "# Churn Radar\nAUC 0.91", "initial_comment": "Modeling notes"})
-    assert row.lane == f"{TEAM}:C0DOCS"
-    await drain()
-    [upload] = standin.files.values()
-    assert (upload["name"], upload["content"]) == ("model-card.md", b"# Churn Radar\nAUC 0.91")
-    assert upload["channel"] == "C0DOCS"
-    [done] = await all_rows(runtime)
-    assert done.status == OutboxStatus.SENT

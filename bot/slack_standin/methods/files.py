@@ -33,6 +33,7 @@ def get_upload_url(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
         "initial_comment": None,
         "created": int(ws.clock()),
         "completed": False,
+        "shares": {},  # channel id -> ts of the message that shared it
     }
     return {"upload_url": f"{ctx.base_url}upload/{file_id}", "file_id": file_id}
 
@@ -79,8 +80,18 @@ def complete_upload(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
         fields: dict[str, Any] = {"text": comment, "blocks": [], "files": shown, "upload": True}
         if thread_ts:
             fields["thread_ts"] = thread_ts
-        ws.store_message(channel, fields)
-    return {"files": shown}
+        message = ws.store_message(channel, fields)
+        for record, _ in records:
+            record["shares"][channel.id] = message["ts"]
+    return {"files": [_file_object(ws, record) for record, _ in records]}
+
+
+def file_info(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    file_id = args.get("file")
+    record = ctx.ws.files.get(file_id) if isinstance(file_id, str) else None
+    if record is None or not record["completed"]:
+        raise SlackError("file_not_found")
+    return {"file": _file_object(ctx.ws, record)}
 
 
 def _file_object(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
@@ -99,12 +110,25 @@ def _file_object(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
         "size": len(record["content"] or b""),
         "url_private": url,
         "permalink": f"https://{ws.team_domain}.slack.com/files/{ws.identity.bot_user_id}/{record['id']}/{record['name']}",
-        "channels": [c for c in record["channels"] if not c.startswith("D")],
+        "channels": [c for c in record["channels"] if c.startswith("C")],
+        "groups": [c for c in record["channels"] if c.startswith("G")],
         "ims": [c for c in record["channels"] if c.startswith("D")],
+        "shares": _shares(ws, record),
     }
+
+
+def _shares(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
+    """Slack's `shares`: public/private -> channel id -> [{"ts": …}] (DMs count as private)."""
+    shares: dict[str, dict[str, list[dict[str, str]]]] = {}
+    for channel_id, ts in record["shares"].items():
+        channel = ws.channels.get(channel_id)
+        kind = "public" if channel is not None and not channel.is_private and not channel.is_im else "private"
+        shares.setdefault(kind, {})[channel_id] = [{"ts": ts}]
+    return shares
 
 
 METHODS = {
     "files.getUploadURLExternal": MethodSpec(get_upload_url),
     "files.completeUploadExternal": MethodSpec(complete_upload),
+    "files.info": MethodSpec(file_info),
 }
