@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.alerts.renotify import renotify_sweep
 from bot.alerts.silences import silence_sweep
 from bot.people.directory import refresh_sweep as people_refresh
+from bot.lifecycle.stale import stale_sweep
 from bot.schedules.sweep import schedule_sweep
 from bot.services import Services
 from storage.queries import outbox as outbox_rows
@@ -41,6 +42,7 @@ JOBS: dict[str, tuple[Job, int]] = {
     "alerts.renotify": (renotify_sweep, 60),     # unacknowledged critical groups: again, then escalated
     "alerts.silences": (silence_sweep, 10),      # Alertmanager silences to create or expire
     "schedules.sweep": (schedule_sweep, 30),     # check-ins and digests due; check-in reminders and summaries
+    "lifecycle.stale": (stale_sweep, 600),       # a quiet project's gentle question, once per quiet spell
     "people.refresh": (people_refresh, 600),     # names, time zones and vacation status of the people in projects
 }
 

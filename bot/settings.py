@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     schedule_grace_hours: float = Field(default=6.0, gt=0, le=7 * 24)
     # How long a check-in takes answers; the one reminder goes out halfway through.
     checkin_window_hours: float = Field(default=4.0, gt=0, le=7 * 24)
+    # A project with no phase move or check-in answer for this many days gets a gentle question in its channel.
+    stale_phase_days: int = Field(default=14, ge=1, le=365)
     scheduler_enabled: bool = True
     slash_command: str = "/crisp"
     log_level: str = "INFO"

@@ -29,7 +29,7 @@ from bot.views.mrkdwn import code, escape
 from bot.digests.content import Digest
 from bot.schedules.slots import WEEKDAYS, Spec
 from bot.checkins.questions import DEFAULT as DEFAULT_QUESTIONS, Question
-from bot.views import checkin_questions, checkin_team, checkins, digests, schedules, targets
+from bot.views import checkin_questions, checkin_team, checkins, digests, schedules, stale, targets
 from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
 from storage.tables import Alert, AlertGroup, AlertStorm, Project
@@ -324,6 +324,7 @@ BUILDERS = {
     checkin_questions.question_lines: lambda: checkin_questions.question_lines(QUESTIONS),
     checkin_questions.changed_announcement: lambda: checkin_questions.changed_announcement(project(), QUESTIONS,
                                                                                            "U1><!here>"),
+    stale.nudge: lambda: [stale.nudge(project(), NOW, SLASH), stale.nudge(FORGED, NOW, SLASH)],
     targets.phase_target_line: lambda: [targets.phase_target_line("modeling", {"modeling": NOW.date()}, d)
                                         for d in (NOW.date(), NOW.date() - timedelta(days=3),
                                                   NOW.date() + timedelta(days=1))],
