@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkins import away as leave
+from bot.checkins.answers import answer_values
+from bot.checkins.early import take_early
 from bot.checkins.questions import Question, questions_for
 from bot.errors import FormErrors, UserError
 from bot.permissions import Action, Caller
@@ -50,12 +52,16 @@ async def open_run(services: Services, session: AsyncSession, project: Project, 
     """Ask every member who is not away by DM; the run's window starts now. Returns how many were asked.
     `tz`: the schedule's zone, in which an away member's last day is read (else DEFAULT_TIMEZONE)."""
     team_now = await members(services, session, project.id)
-    away = await leave.who_is_away(session, project, team_now, now, leave.zone_of(services, tz))
+    early = await take_early(session, run, team_now)  # answered from App Home: counted, not asked again
+    away = await leave.who_is_away(session, project, [u for u in team_now if u not in early], now,
+                                   leave.zone_of(services, tz))
     asked = [user_id for user_id in team_now if user_id not in away]
     length = window(services)
     run.asked, run.away, run.remind_at, run.closes_at = asked, away or None, now + length / 2, now + length
     await session.flush()
     for user_id in asked:
+        if user_id in early:
+            continue
         await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),
                                    key=ask_key(run.id, user_id))
     await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=run.started_by,
@@ -160,30 +166,6 @@ async def form_context(services: Services, session: AsyncSession, user_id: str, 
         raise UserError("Only the project's team (anyone holding a role) answers its check-ins.")
     return FormContext(project, run, await rows.answer_of(session, run.id, user_id),
                        await questions_for(session, project.id))
-
-
-def _typed(value: Any) -> str:
-    return clean_text(value if isinstance(value, str) else "").strip()
-
-
-def answer_values(values: dict[str, Any], questions: tuple[Question, ...] = ()) -> dict[str, Any]:
-    """The form's fields, cleaned; FormErrors naming each bad one. `questions`: the project's, whose added
-    ones are answered in values["extra"] ({key: text})."""
-    cleaned: dict[str, Any] = {field: _typed(values.get(field)) for field in ("progress", "blockers", "help")}
-    typed_extra = values.get("extra") if isinstance(values.get("extra"), dict) else {}
-    extra = {q.key: _typed(typed_extra.get(q.key)) for q in questions if q.added}
-    cleaned.update(extra)
-    errors = {field: f"Keep it to {views.ANSWER_LIMIT:,} characters." for field, text in cleaned.items()
-              if len(text) > views.ANSWER_LIMIT}
-    if not cleaned["progress"]:
-        errors["progress"] = "Say in a line what moved since last time."
-    confidence = values.get("confidence")
-    if confidence not in views.CONFIDENCE_VALUES:
-        errors["confidence"] = "Choose one: on track, at risk or off track."
-    if errors:
-        raise FormErrors(errors)
-    return {**{field: cleaned[field] for field in ("progress", "blockers", "help")}, "confidence": confidence,
-            "extra": {key: text for key, text in extra.items() if text}}
 
 
 async def save_answer(services: Services, *, team_id: str, user_id: str, run_id: int | None,

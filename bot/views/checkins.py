@@ -107,6 +107,11 @@ def form(project: Project, run: ScheduleRun | None, answer: CheckinAnswer | None
     }
 
 
+def early_note(slot: datetime) -> str:
+    return (f" This answer is for the check-in of {slack_date(slot)}: you will not be asked then, and you can "
+            "change it until it starts.")
+
+
 def extra_block(key: str) -> str:
     return f"{BlockId.CHECKIN_EXTRA_PREFIX}{key}"
 

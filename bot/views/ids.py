@@ -18,6 +18,7 @@ class ActionId:
     ALERT_STORM_ACK = "crisp.alert.storm.ack"  # value {"s": storm id}: every open group rolled into it
     ALERT_START_ITERATION = "crisp.alert.iteration"  # opens the form; value {"g": group id}
     CHECKIN_OPEN = "crisp.checkin.open"  # opens the check-in form; value {"r": run id}
+    CHECKIN_EARLY = "crisp.checkin.early"  # App Home: opens the form for the next slot; {"s": schedule, "t": slot}
 
 
 class CallbackId:

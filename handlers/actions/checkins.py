@@ -1,9 +1,11 @@
-"""The check-in DM's button: opens the form (prefilled when the person answered already)."""
+"""The check-in DM's button, and App Home's Answer early: open the form (prefilled when the person answered
+already)."""
 
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.checkins import early
 from bot.checkins import service as checkins
 from bot.errors import UserError
 from bot.services import Services
@@ -29,4 +31,18 @@ def register(app: AsyncApp, services: Services) -> None:
         except UserError as exc:
             await press.tell(exc)
 
+    async def open_early(ack, body, client) -> None:
+        await ack()
+        press = Press(services, body)
+        try:
+            async with services.db.read() as session:
+                context = await early.context_for(services, session, press.team_id, press.user_id, press.data)
+                view = views.form(context.project, None, context.answer, context.questions,
+                                  metadata=early.metadata(context.schedule, context.slot),
+                                  note=views.early_note(context.slot))
+                await modal_opener(client, press.trigger_id, before_call=services.db.release_reads)(view)
+        except UserError as exc:
+            await press.tell(exc)
+
     app.action(ActionId.CHECKIN_OPEN)(open_form)
+    app.action(ActionId.CHECKIN_EARLY)(open_early)

@@ -6,7 +6,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.checkins import early
 from bot.checkins import service as checkins
+from bot.onboarding import service as onboarding
 from bot.errors import UserError
 from bot.services import Services
 from bot.views import checkins as views
@@ -40,10 +42,14 @@ def register(app: AsyncApp, services: Services) -> None:
     async def answer(ack, body, view) -> None:
         user_id = (body.get("user") or {}).get("id") or ""
         team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
-        run_id = carried.row_id(carried.small_json(view.get("private_metadata")).get("r"))
+        data = carried.small_json(view.get("private_metadata"))
         try:
-            await checkins.save_answer(services, team_id=team_id, user_id=user_id, run_id=run_id,
-                                       values=_values(view))
+            if "s" in data:  # answered early, from App Home: kept for the schedule's next slot
+                await early.save_early(services, team_id=team_id, user_id=user_id, data=data, values=_values(view))
+                await onboarding.publish_home(services, team_id, user_id)
+            else:
+                await checkins.save_answer(services, team_id=team_id, user_id=user_id,
+                                           run_id=carried.row_id(data.get("r")), values=_values(view))
         except checkins.FormErrors as exc:
             await ack(response_action="errors", errors=views.field_errors(exc.errors))
             return

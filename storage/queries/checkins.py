@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
-from storage.tables import CheckinAway, CheckinQuestions
+from storage.tables import CheckinAway, CheckinEarly, CheckinQuestions, Schedule
 
 _AWAY = CheckinAway.__table__.c
 
@@ -51,3 +51,25 @@ async def set_questions(session: AsyncSession, *, team_id: str, project_id: int,
     await session.execute(statement.on_conflict_do_update(
         index_elements=[table.c.project_id], set_={"questions": questions, "updated_by": user_id,
                                                    "updated_at": now}))
+
+
+async def early_answer(session: AsyncSession, schedule_id: int, slot: datetime, user_id: str) -> CheckinEarly | None:
+    statement = (select(CheckinEarly).where(CheckinEarly.schedule_id == schedule_id, CheckinEarly.slot == slot,
+                                            CheckinEarly.user_id == user_id)
+                 .execution_options(populate_existing=True))
+    return (await session.execute(statement)).scalars().first()
+
+
+async def early_answers(session: AsyncSession, schedule_id: int, slot: datetime) -> list[CheckinEarly]:
+    statement = (select(CheckinEarly).where(CheckinEarly.schedule_id == schedule_id, CheckinEarly.slot == slot)
+                 .order_by(CheckinEarly.id))
+    return list((await session.execute(statement)).scalars())
+
+
+async def checkin_schedules(session: AsyncSession, project_ids: list[int]) -> dict[int, Schedule]:
+    """The enabled check-in schedule of each of these projects that has one (for App Home)."""
+    if not project_ids:
+        return {}
+    statement = select(Schedule).where(Schedule.project_id.in_(project_ids), Schedule.kind == "checkin",
+                                       Schedule.enabled.is_(True))
+    return {row.project_id: row for row in (await session.execute(statement)).scalars()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.tables import CheckinAnswer
+from storage.tables import CheckinAnswer, CheckinEarly
 from tests.console.test_console_session import button_number, console  # noqa: F401 (the fixture)
 
 
@@ -63,3 +63,17 @@ async def test_phase_target_in_the_console(console):  # noqa: F811
     assert f"Target for Business understanding: {day}" in done and "expects" in done
     status = await console.type("/crisp status")
     assert f"Target end {day}: due today" in status
+
+
+async def test_answer_early_from_the_home_tab_in_the_console(console):  # noqa: F811
+    await console.type("/crisp project create Churn Radar", "/crisp role add @alice Data Scientist")
+    await console.type("/crisp checkin every daily at 23:59")
+    home = await console.type(":as @alice", ":home")
+    assert "Next check-in:" in home and "Answer early" in home
+    form = await console.type(f":press {button_number(home, 'Answer early')}")
+    assert "you will not be asked then" in form
+    done = await console.type(":set 1 Away tomorrow; audit done", ":set 3 1", ":submit")
+    async with console.runtime.db.read() as session:
+        [row] = (await session.execute(select(CheckinEarly))).scalars().all()
+    assert row.answer["progress"] == "Away tomorrow; audit done" and row.answer["confidence"] == "on-track"
+    assert "Answer early" in done  # the home tab, published again

@@ -179,7 +179,9 @@ BUILDERS = {
     home.home_view: lambda: home.home_view(
         [home.MyProject(project(), ("product-owner", FORGED_ROLE), True, missing=(Role.SPONSOR,),
                         open_tasks=GENERIC_TASKS[Phase.MODELING], open_alerts=3, unacknowledged_alerts=2),
-         home.MyProject(FORGED, (), True, open_alerts=1)], [project(), FORGED], NOW, SLASH),
+         home.MyProject(FORGED, (), True, open_alerts=1),
+         home.MyProject(project(), ("qa",), False, next_checkin=({"s": 1, "t": 2}, NOW))], [project(), FORGED], NOW,
+        SLASH),
     home.project_line: lambda: home.project_line(FORGED, NOW),
     home.waiting_lines: lambda: home.waiting_lines(home.MyProject(project(), (), False, missing=(Role.QA,),
                                                                   open_tasks=GENERIC_TASKS[Phase.DEPLOYMENT]), SLASH),
@@ -340,6 +342,7 @@ BUILDERS = {
                                      checkins.started_reply(project(), run(asked=[]))],
     checkins.already_open: lambda: checkins.already_open(run()),
     checkins.run_closed: lambda: checkins.run_closed(NOW),
+    checkins.early_note: lambda: checkins.early_note(NOW),
     digests.digest: lambda: [digests.digest(digest_of(), SLASH), digests.digest(digest_of(first=True), SLASH),
                              digests.digest(digest_of(moves=[], checkin=None, answers=[], open_groups=[],
                                                       open_total=0), SLASH)],
