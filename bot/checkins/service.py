@@ -17,10 +17,9 @@ from bot.checkins import away as leave
 from bot.checkins.answers import answer_values
 from bot.checkins.early import take_early
 from bot.checkins.questions import Question, questions_for
-from bot.errors import FormErrors, UserError
+from bot.errors import UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
-from bot.text import clean_text
 from bot.views import checkins as views
 from storage.queries import audit, team
 from storage.queries import schedules as rows

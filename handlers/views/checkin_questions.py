@@ -7,12 +7,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.checkins import questions
-from bot.errors import FormErrors, UserError
 from bot.services import Services
 from bot.views import carried
 from bot.views import checkin_questions as views
 from bot.views.ids import BlockId, CallbackId, InputId
-from bot.views.mrkdwn import to_plain
+from handlers.views.form_ack import ack_form, submitter
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
@@ -29,18 +28,10 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
 
 def register(app: AsyncApp, services: Services) -> None:
     async def save(ack, body, view) -> None:
-        user_id = (body.get("user") or {}).get("id") or ""
-        team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+        team_id, user_id = submitter(body)
         project_id = carried.row_id(carried.small_json(view.get("private_metadata")).get("project"))
-        try:
-            await questions.save_from_form(services, team_id=team_id, user_id=user_id, project_id=project_id,
-                                           values=_values(view))
-        except FormErrors as exc:
-            await ack(response_action="errors", errors=views.field_errors(exc.errors))
-            return
-        except UserError as exc:
-            await ack(response_action="errors", errors=views.field_errors({"progress": to_plain(exc.message)}))
-            return
-        await ack()
+        await ack_form(ack, questions.save_from_form(services, team_id=team_id, user_id=user_id,
+                                                     project_id=project_id, values=_values(view)),
+                       views.field_errors, "progress")
 
     app.view(CallbackId.CHECKIN_QUESTIONS)(save)

@@ -9,12 +9,11 @@ from slack_bolt.async_app import AsyncApp
 from bot.checkins import early
 from bot.checkins import service as checkins
 from bot.onboarding import service as onboarding
-from bot.errors import UserError
 from bot.services import Services
 from bot.views import checkins as views
 from bot.views.ids import BlockId, CallbackId, InputId
-from bot.views.mrkdwn import to_plain
 from bot.views import carried
+from handlers.views.form_ack import ack_form, submitter
 
 FIELDS = {"progress": (BlockId.CHECKIN_PROGRESS, InputId.CHECKIN_PROGRESS),
           "blockers": (BlockId.CHECKIN_BLOCKERS, InputId.CHECKIN_BLOCKERS),
@@ -39,23 +38,16 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    async def answer(ack, body, view) -> None:
-        user_id = (body.get("user") or {}).get("id") or ""
-        team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    async def save(team_id: str, user_id: str, view: dict[str, Any]) -> None:
         data = carried.small_json(view.get("private_metadata"))
-        try:
-            if "s" in data:  # answered early, from App Home: kept for the schedule's next slot
-                await early.save_early(services, team_id=team_id, user_id=user_id, data=data, values=_values(view))
-                await onboarding.publish_home(services, team_id, user_id)
-            else:
-                await checkins.save_answer(services, team_id=team_id, user_id=user_id,
-                                           run_id=carried.row_id(data.get("r")), values=_values(view))
-        except checkins.FormErrors as exc:
-            await ack(response_action="errors", errors=views.field_errors(exc.errors))
-            return
-        except UserError as exc:
-            await ack(response_action="errors", errors=views.field_errors({"progress": to_plain(exc.message)}))
-            return
-        await ack()
+        if "s" in data:  # answered early, from App Home: kept for the schedule's next slot
+            await early.save_early(services, team_id=team_id, user_id=user_id, data=data, values=_values(view))
+            await onboarding.publish_home(services, team_id, user_id)
+        else:
+            await checkins.save_answer(services, team_id=team_id, user_id=user_id,
+                                       run_id=carried.row_id(data.get("r")), values=_values(view))
+
+    async def answer(ack, body, view) -> None:
+        await ack_form(ack, save(*submitter(body), view), views.field_errors, "progress")
 
     app.view(CallbackId.CHECKIN_ANSWER)(answer)
