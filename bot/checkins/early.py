@@ -58,7 +58,9 @@ def as_answer(row: CheckinEarly | None) -> CheckinAnswer | None:
 
 def next_for_home(schedule: Schedule | None, now: datetime) -> tuple[dict[str, int], datetime] | None:
     """The Answer early button's value and the slot it is for (None: no check-in schedule)."""
-    upcoming = next_slot(spec_of(schedule), now) if schedule is not None else None
+    if schedule is None or spec_of(schedule).local:
+        return None  # a `local` check-in has no single next slot (not offered yet)
+    upcoming = next_slot(spec_of(schedule), now)
     return (metadata(schedule, upcoming), upcoming) if upcoming is not None else None
 
 
@@ -73,7 +75,7 @@ async def context_for(services: Services, session: AsyncSession, team_id: str, u
     if project is None or project.archived_at is not None:
         raise UserError("That project is archived; it takes no more check-ins.")
     now = services.clock.now()
-    upcoming = next_slot(spec_of(schedule), now) if schedule.enabled else None
+    upcoming = next_slot(spec_of(schedule), now) if schedule.enabled and not spec_of(schedule).local else None
     if upcoming is None or slot_value(upcoming) != stamp:
         raise UserError("That check-in has started or its schedule changed; open App Home again for the next one.")
     if not await team.roles_of(session, project.id, user_id):

@@ -7,6 +7,7 @@ from bot.checkins import away, questions
 from bot.checkins import service as checkins
 from bot.commands.registry import Command, Invocation, Reply
 from bot.digests import service as digests
+from bot.errors import UserError
 from bot.permissions import Action
 from bot.schedules import parsing, service
 from bot.team.parsing import person_and_rest
@@ -22,6 +23,9 @@ USAGE = "{kind} every DAYS at HH:MM [TZ]"
 async def _every(invocation: Invocation, kind: str) -> Reply:
     spec = parsing.parse_schedule(invocation.args, default_tz=invocation.services.settings.default_timezone,
                                   usage=USAGE.format(kind=kind))
+    if spec.local and kind != "checkin":
+        raise UserError("`local` is for check-ins (each member asked in their own time zone); a digest needs one "
+                        "IANA zone. Nothing was changed.")
     outcome = await service.set_schedule(invocation.services, invocation.caller, invocation.project, kind, spec)
     return Reply(views.schedule_reply(kind, outcome.spec, outcome.next_at))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.checkins import local
 from bot.checkins import service as checkins
 from bot.digests import service as digests
 from bot.schedules.service import spec_of
@@ -31,15 +32,20 @@ async def schedule_sweep(services: Services) -> str:
         async with services.db.read() as session:
             candidates = await rows.enabled_schedules(session)
         for schedule, newest in candidates:
+            if spec_of(schedule).local:
+                ran += await local.run_local(services, schedule, newest, now, grace)
+                continue
             slot = latest_slot(spec_of(schedule), now, not_before=schedule.since)
             if slot is None or (newest is not None and newest >= slot):
                 continue
             outcome = await run_slot(services, schedule, slot, now, grace)
             ran += outcome == "ran"
             skipped += outcome == "skipped"
+        asked = await local.prompt_due(services)
         reminded = await checkins.remind_due(services)
         closed = await checkins.close_due(services)
-    return f"schedules={len(candidates)} ran={ran} skipped={skipped} reminded={reminded} closed={closed}"
+    return (f"schedules={len(candidates)} ran={ran} skipped={skipped} asked_local={asked} reminded={reminded} "
+            f"closed={closed}")
 
 
 async def run_slot(services: Services, schedule: Schedule, slot: datetime, now: datetime, grace: timedelta) -> str:

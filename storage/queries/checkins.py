@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
-from storage.tables import CheckinAway, CheckinEarly, CheckinQuestions, Schedule
+from storage.tables import CheckinAway, CheckinEarly, CheckinPrompt, CheckinQuestions, Schedule
 
 _AWAY = CheckinAway.__table__.c
 
@@ -73,3 +73,31 @@ async def checkin_schedules(session: AsyncSession, project_ids: list[int]) -> di
     statement = select(Schedule).where(Schedule.project_id.in_(project_ids), Schedule.kind == "checkin",
                                        Schedule.enabled.is_(True))
     return {row.project_id: row for row in (await session.execute(statement)).scalars()}
+
+
+async def add_prompts(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert_for(session, CheckinPrompt.__table__).values(rows)
+                              .on_conflict_do_nothing(index_elements=["run_id", "user_id"]))
+
+
+def _claimable(session: AsyncSession, statement):
+    if session.bind.dialect.name == "postgresql":
+        return statement.with_for_update(skip_locked=True)
+    return statement
+
+
+async def claim_prompts_due(session: AsyncSession, *, now: datetime, limit: int) -> list[CheckinPrompt]:
+    """Prompts whose member's slot has come and who has not been asked (locked: one process takes each)."""
+    statement = (select(CheckinPrompt).where(CheckinPrompt.asked_at.is_(None), CheckinPrompt.due_at <= now)
+                 .order_by(CheckinPrompt.due_at, CheckinPrompt.id).limit(limit))
+    return list((await session.execute(
+        _claimable(session, statement).execution_options(populate_existing=True))).scalars())
+
+
+async def claim_prompt_reminders(session: AsyncSession, *, now: datetime, limit: int) -> list[CheckinPrompt]:
+    statement = (select(CheckinPrompt).where(CheckinPrompt.asked_at.is_not(None),
+                                             CheckinPrompt.reminded_at.is_(None), CheckinPrompt.remind_at <= now)
+                 .order_by(CheckinPrompt.remind_at, CheckinPrompt.id).limit(limit))
+    return list((await session.execute(
+        _claimable(session, statement).execution_options(populate_existing=True))).scalars())

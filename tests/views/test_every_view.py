@@ -296,7 +296,7 @@ BUILDERS = {
     alert_ops.home_alerts_line: lambda: [alert_ops.home_alerts_line(2, 1, "C1><!here>", SLASH),
                                          alert_ops.home_alerts_line(0, 0, "C0TRUSTED", SLASH)],
     alert_ops.iteration_note: lambda: alert_ops.iteration_note(project(), transitions()[2], "U0TRUSTED"),
-    schedules.describe: lambda: schedules.describe(SPEC),
+    schedules.describe: lambda: [schedules.describe(SPEC), schedules.describe(Spec(WEEKDAYS, SPEC.at, "local"))],
     schedules.schedule_reply: lambda: schedules.schedule_reply("checkin", SPEC, NOW),
     schedules.schedule_announcement: lambda: schedules.schedule_announcement(project(), "digest", SPEC, "U0ACTOR",
                                                                              NOW),
