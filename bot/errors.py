@@ -19,3 +19,11 @@ class Refused(UserError):
     def __init__(self, message: str, *, hint: str | None = None, action=None):
         super().__init__(message, hint=hint)
         self.action = action
+
+
+class FormErrors(UserError):
+    """Fields of a form that cannot be stored: field -> plain text (shown on the form as Slack field errors)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors

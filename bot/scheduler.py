@@ -19,6 +19,7 @@ from bot.alerts.silences import silence_sweep
 from bot.docs.sweep import docs_sweep
 from bot.people.directory import refresh_sweep as people_refresh
 from bot.digests.figures import figure_sweep
+from bot.lifecycle.stale import stale_sweep
 from bot.schedules.sweep import schedule_sweep
 from bot.services import Services
 from bot.workspaces.service import purge_expired
@@ -46,6 +47,7 @@ JOBS: dict[str, tuple[Job, int]] = {
     "schedules.sweep": (schedule_sweep, 30),     # check-ins and digests due; check-in reminders and summaries
     "docs.sweep": (docs_sweep, 300),             # overdue milestones announced; documentation reminders
     "digests.figures": (figure_sweep, 5),        # digest timelines to draw and upload (off the request path)
+    "lifecycle.stale": (stale_sweep, 600),       # a quiet project's gentle question, once per quiet spell
     "people.refresh": (people_refresh, 600),     # names, time zones and vacation status of the people in projects
     "workspaces.purge": (purge_expired, 3600),   # data of workspaces uninstalled UNINSTALLED_DATA_DAYS ago
 }

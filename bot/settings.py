@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     # A scheduled check-in or digest found due later than this after its slot (the bot was down) is skipped.
     schedule_grace_hours: float = Field(default=6.0, gt=0, le=7 * 24)
+    # How long a check-in takes answers; the one reminder goes out halfway through.
+    checkin_window_hours: float = Field(default=4.0, gt=0, le=7 * 24)
+    # A project with no phase move or check-in answer for this many days gets a gentle question in its channel.
+    stale_phase_days: int = Field(default=14, ge=1, le=365)
     scheduler_enabled: bool = True
     # An uninstalled workspace's data is kept this long (a reinstall resumes it), then purged.
     uninstalled_data_days: int = Field(default=30, ge=1, le=3650)

@@ -13,10 +13,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checkins import away as leave
+from bot.checkins.answers import answer_values
+from bot.checkins.early import take_early
+from bot.checkins.questions import Question, questions_for
 from bot.errors import UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
-from bot.text import clean_text
 from bot.views import checkins as views
 from storage.queries import audit, team
 from storage.queries import schedules as rows
@@ -24,8 +27,12 @@ from storage.tables import CheckinAnswer, Project, ScheduleRun
 
 log = logging.getLogger("crisp.checkins")
 
-WINDOW = timedelta(hours=4)
 BATCH = 100
+
+
+def window(services: Services) -> timedelta:
+    """CHECKIN_WINDOW_HOURS: how long answers are taken; the reminder goes out halfway."""
+    return timedelta(hours=services.settings.checkin_window_hours)
 
 
 def ask_key(run_id: int, user_id: str) -> str:
@@ -40,12 +47,20 @@ async def members(services: Services, session: AsyncSession, project_id: int) ->
 
 
 async def open_run(services: Services, session: AsyncSession, project: Project, run: ScheduleRun,
-                   now: datetime) -> int:
-    """Ask every member by DM; the run's window starts now. Returns how many were asked."""
-    asked = await members(services, session, project.id)
-    run.asked, run.remind_at, run.closes_at = asked, now + WINDOW / 2, now + WINDOW
+                   now: datetime, *, tz: str | None = None) -> int:
+    """Ask every member who is not away by DM; the run's window starts now. Returns how many were asked.
+    `tz`: the schedule's zone, in which an away member's last day is read (else DEFAULT_TIMEZONE)."""
+    team_now = await members(services, session, project.id)
+    early = await take_early(session, run, team_now)  # answered from App Home: counted, not asked again
+    away = await leave.who_is_away(session, project, [u for u in team_now if u not in early], now,
+                                   leave.zone_of(services, tz))
+    asked = [user_id for user_id in team_now if user_id not in away]
+    length = window(services)
+    run.asked, run.away, run.remind_at, run.closes_at = asked, away or None, now + length / 2, now + length
     await session.flush()
     for user_id in asked:
+        if user_id in early:
+            continue
         await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),
                                    key=ask_key(run.id, user_id))
     await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=run.started_by,
@@ -85,9 +100,11 @@ async def remind_due(services: Services) -> int:
                 continue  # found only after the window closed (the bot was down): the summary comes instead
             project = await rows.project_of(session, run.project_id)
             answered = {a.user_id for a in await rows.answers(session, run.id)}
-            for user_id in run.asked:
-                if user_id in answered:
-                    continue
+            silent = [user_id for user_id in run.asked if user_id not in answered]
+            away = await leave.who_is_away(session, project, silent, now, leave.zone_of(services))
+            for user_id in silent:
+                if user_id in away:
+                    continue  # went on leave since the run opened
                 if await services.outbox.post(session, run.team_id, user_id, views.reminder(project, run),
                                               key=f"checkin:{run.id}:remind:{user_id}"):
                     reminded += 1
@@ -106,8 +123,15 @@ async def close_due(services: Services) -> int:
             if project is None or project.archived_at is not None:
                 continue
             answers = await rows.answers(session, run.id)
+            answered = {a.user_id for a in answers}
+            silent = [user_id for user_id in run.asked if user_id not in answered]
+            # Away from the start, or gone on leave since: listed as away, not as silent.
+            away = {**(run.away or {}),
+                    **await leave.who_is_away(session, project, silent, now, leave.zone_of(services))}
             await services.outbox.post(session, run.team_id, project.channel_id,
-                                       views.summary(project, run, answers), key=f"checkin:{run.id}:summary")
+                                       views.summary(project, run, answers, away=away,
+                                                     questions=await questions_for(session, project.id)),
+                                       key=f"checkin:{run.id}:summary")
             await audit.record(session, team_id=run.team_id, project_id=project.id, actor_id="crisp",
                                action="checkin.closed", now=now, run=run.id, answered=len(answers),
                                asked=len(run.asked))
@@ -120,6 +144,7 @@ class FormContext:
     project: Project
     run: ScheduleRun
     answer: CheckinAnswer | None
+    questions: tuple[Question, ...]
 
 
 def _may_answer(run: ScheduleRun, user_id: str, roles: frozenset[str]) -> bool:
@@ -138,50 +163,30 @@ async def form_context(services: Services, session: AsyncSession, user_id: str, 
         raise UserError(views.run_closed(run.closed_at or run.closes_at))
     if not _may_answer(run, user_id, await team.roles_of(session, project.id, user_id)):
         raise UserError("Only the project's team (anyone holding a role) answers its check-ins.")
-    return FormContext(project, run, await rows.answer_of(session, run.id, user_id))
-
-
-class FormErrors(UserError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
-def answer_values(values: dict[str, Any]) -> dict[str, str]:
-    """The form's fields, cleaned; FormErrors naming each bad one."""
-    cleaned = {field: clean_text(values.get(field) if isinstance(values.get(field), str) else "").strip()
-               for field in ("progress", "blockers", "help")}
-    errors = {field: f"Keep it to {views.ANSWER_LIMIT:,} characters." for field, text in cleaned.items()
-              if len(text) > views.ANSWER_LIMIT}
-    if not cleaned["progress"]:
-        errors["progress"] = "Say in a line what moved since last time."
-    confidence = values.get("confidence")
-    if confidence not in views.CONFIDENCE_VALUES:
-        errors["confidence"] = "Choose one: on track, at risk or off track."
-    if errors:
-        raise FormErrors(errors)
-    return {**cleaned, "confidence": confidence}
+    return FormContext(project, run, await rows.answer_of(session, run.id, user_id),
+                       await questions_for(session, project.id))
 
 
 async def save_answer(services: Services, *, team_id: str, user_id: str, run_id: int | None,
                       values: dict[str, Any]) -> None:
     """Store (or replace) the person's answer while the window is open, and turn their DM into a thank-you."""
-    fields = answer_values(values)
+    answer_values(values)  # the fields every form has: named before the database is touched
     now = services.clock.now()
     async with services.db.transaction() as session:
         context = await form_context(services, session, user_id, run_id)
         if context.run.team_id != team_id:
             raise UserError("That button is not one of Crisp's; nothing changed.")
+        fields = answer_values(values, context.questions)
         row = context.answer
         if row is None:
             row = CheckinAnswer(run_id=context.run.id, project_id=context.project.id, user_id=user_id,
                                 answered_at=now, updated_at=now, progress=fields["progress"],
                                 blockers=fields["blockers"], confidence=fields["confidence"],
-                                help_needed=fields["help"])
+                                help_needed=fields["help"], extra=fields["extra"] or None)
             session.add(row)
         else:
             row.progress, row.blockers, row.help_needed = fields["progress"], fields["blockers"], fields["help"]
-            row.confidence, row.updated_at = fields["confidence"], now
+            row.confidence, row.extra, row.updated_at = fields["confidence"], fields["extra"] or None, now
         await session.flush()
         await audit.record(session, team_id=team_id, project_id=context.project.id, actor_id=user_id,
                            action="checkin.answered", now=now, run=context.run.id, edited=context.answer is not None)

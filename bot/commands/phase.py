@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from bot.commands.registry import Command, Invocation, Reply
 from bot.lifecycle import parsing
+from bot.dates import today_in
 from bot.lifecycle import service as lifecycle
+from bot.lifecycle import targets
 from bot.lifecycle.timeline import timeline
 from bot.permissions import Action
 from bot.views import phase as views
+from bot.views import targets as target_views
 from storage.queries import lifecycle as lifecycle_rows
+from storage.queries.targets import targets_of
 
 
 async def show(invocation: Invocation) -> Reply:
     project = invocation.project
     ticks = await lifecycle_rows.ticks(invocation.reads, project.id, project.iteration)
-    return Reply(views.phase_card(project, ticks, invocation.services.clock.now(),
-                                  invocation.services.settings.slash_command))
+    now, settings = invocation.services.clock.now(), invocation.services.settings
+    target = target_views.phase_target_line(project.phase, await targets_of(invocation.reads, project.id),
+                                            today_in(settings.default_timezone, now))
+    return Reply(views.phase_card(project, ticks, now, settings.slash_command, target_line=target))
+
+
+async def set_target(invocation: Invocation) -> Reply:
+    phase, target = await targets.set_target(invocation.services, invocation.caller, invocation.project,
+                                             invocation.args)
+    return Reply(target_views.target_reply(phase, target))
 
 
 async def next_phase(invocation: Invocation) -> Reply:
@@ -54,4 +66,6 @@ COMMANDS = [
     Command(("phase", "set"), "move to any phase; moving back asks for a reason", set_phase, args="PHASE [NOTE]",
             action=Action.CHANGE_PHASE, needs_project=True),
     Command(("phase", "history"), "every move with who, when, note and time spent", history, needs_project=True),
+    Command(("phase", "target"), "when a phase should end; status shows days ahead or behind", set_target,
+            args="PHASE YYYY-MM-DD", action=Action.CHANGE_PHASE, needs_project=True),
 ]

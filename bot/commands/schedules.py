@@ -3,12 +3,17 @@ render."""
 
 from __future__ import annotations
 
+from bot.checkins import away, questions
 from bot.checkins import service as checkins
 from bot.commands.registry import Command, Invocation, Reply
 from bot.digests import portfolio
 from bot.digests import service as digests
+from bot.errors import UserError
 from bot.permissions import Action
 from bot.schedules import parsing, service
+from bot.team.parsing import person_and_rest
+from bot.views import checkin_questions as question_views
+from bot.views import checkin_team as team_views
 from bot.views import checkins as checkin_views
 from bot.views import digests as digest_views
 from bot.views import portfolio as portfolio_views
@@ -20,6 +25,9 @@ USAGE = "{kind} every DAYS at HH:MM [TZ]"
 async def _every(invocation: Invocation, kind: str) -> Reply:
     spec = parsing.parse_schedule(invocation.args, default_tz=invocation.services.settings.default_timezone,
                                   usage=USAGE.format(kind=kind))
+    if spec.local and kind != "checkin":
+        raise UserError("`local` is for check-ins (each member asked in their own time zone); a digest needs one "
+                        "IANA zone. Nothing was changed.")
     outcome = await service.set_schedule(invocation.services, invocation.caller, invocation.project, kind, spec)
     return Reply(views.schedule_reply(kind, outcome.spec, outcome.next_at))
 
@@ -41,6 +49,20 @@ async def checkin_now(invocation: Invocation) -> Reply:
     run = await checkins.start_now(invocation.services, invocation.caller, invocation.project,
                                    invocation.request_key)
     return Reply(checkin_views.started_reply(invocation.project, run))
+
+
+async def checkin_away(invocation: Invocation) -> Reply:
+    person = person_and_rest(invocation.args, away.USAGE)
+    until = await away.set_away(invocation.services, invocation.caller, invocation.project, person.user_id,
+                                person.rest)
+    return Reply(team_views.away_reply(person.user_id, until, self_=person.user_id == invocation.caller.user_id))
+
+
+async def checkin_questions(invocation: Invocation) -> Reply:
+    current = await questions.questions_for(invocation.reads, invocation.project.id)
+    # The one Slack call allowed on the ack path: the form, with a fresh trigger id.
+    await invocation.open_modal(question_views.modal(invocation.project, current))
+    return Reply()
 
 
 async def digest_now(invocation: Invocation) -> Reply:
@@ -77,10 +99,14 @@ async def portfolio_off(invocation: Invocation) -> Reply:
 COMMANDS = [
     Command(("checkin", "every"), "ask the team for a check-in on those days (DAYS: weekdays, daily, mon,wed,fri)",
             checkin_every, args="DAYS at HH:MM [TZ]", action=Action.MANAGE_SCHEDULES, needs_project=True),
-    Command(("checkin", "now"), "ask the team for a check-in right away (open for 4 hours)", checkin_now,
+    Command(("checkin", "now"), "ask the team for a check-in right away (open for CHECKIN_WINDOW_HOURS, 4 by default)", checkin_now,
             action=Action.MANAGE_SCHEDULES, needs_project=True),
     Command(("checkin", "off"), "stop scheduled check-ins", checkin_off, action=Action.MANAGE_SCHEDULES,
             needs_project=True),
+    Command(("checkin", "away"), "skip someone's check-ins until a day (yours; leads: anyone's), or `off`",
+            checkin_away, args="@user YYYY-MM-DD|off", action=Action.CONTRIBUTE, needs_project=True),
+    Command(("checkin", "questions"), "change what the team is asked at check-ins (a form)", checkin_questions,
+            action=Action.MANAGE_SCHEDULES, needs_project=True),
     Command(("digest", "every"), "send stakeholders a digest on those days", digest_every,
             args="DAYS at HH:MM [TZ]", action=Action.MANAGE_SCHEDULES, needs_project=True),
     Command(("digest", "now"), "send each stakeholder the digest right away", digest_now,

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from bot.commands.registry import Command, Invocation, Reply
 from bot.docs.milestones import today
+from bot.dates import today_in
 from bot.schedules.service import spec_of
 from bot.schedules.slots import next_slot
 from bot.views.schedules import next_line
 from bot.views import docs as doc_views
 from bot.views import milestones as milestone_views
 from bot.views.status import status_card
+from bot.views.targets import phase_target_line
 from bot.views.alert_ops import STATUS_ALERTS_SHOWN
 from storage.queries import alerts, docs, schedules, team
+from storage.queries.targets import targets_of
 
 OVERDUE_NAMED = 3
 
@@ -25,8 +28,11 @@ async def show_status(invocation: Invocation) -> Reply:
     for kind in ("checkin", "digest"):
         spec = spec_of(scheduled[kind]) if kind in scheduled else None
         lines.append(next_line(kind, spec, next_slot(spec, now) if spec else None, slash))
+    target = phase_target_line(invocation.project.phase, await targets_of(invocation.reads, invocation.project.id),
+                               today_in(invocation.services.settings.default_timezone, now))
     return Reply(status_card(invocation.project, now, snapshot, slash, open_alerts=open_alerts,
-                             schedule_lines=lines, work_lines=await work_lines(invocation, now)))
+                             schedule_lines=lines, target_line=target,
+                             work_lines=await work_lines(invocation, now)))
 
 
 async def work_lines(invocation: Invocation, now) -> list[str]:

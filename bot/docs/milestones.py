@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +13,7 @@ from bot.crisp_dm import Phase
 from bot.docs import requests
 from bot.errors import UserError
 from bot.permissions import Action, Caller
+from bot.dates import today_in
 from bot.services import Services
 from bot.text import require_length, typed_text
 from bot.views import milestones as views
@@ -31,7 +31,7 @@ def today(services: Services, now: datetime | None = None) -> date:
 
 
 def local_date(moment: datetime, tz: str) -> date:
-    return moment.astimezone(ZoneInfo(tz)).date()
+    return today_in(tz, moment)
 
 
 def name_key(name: str) -> str:

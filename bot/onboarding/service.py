@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.checkins import early
 from bot.crisp_dm import GENERIC_TASKS, Phase, missing_roles
 from bot.errors import UserError
 from bot.onboarding import guide
@@ -17,6 +18,7 @@ from bot.views import projects as project_views
 from storage.queries import home as home_queries
 from storage.queries import alert_ops, projects, team
 from storage.queries import docs as doc_rows
+from storage.queries import checkins as checkin_rows
 
 
 async def publish_home(services: Services, team_id: str, user_id: str) -> None:
@@ -32,6 +34,9 @@ async def publish_home(services: Services, team_id: str, user_id: str) -> None:
         ticked = await home_queries.ticked_now(session, {p.id: p.iteration for p in ours if memberships[p.id].roles})
         alert_counts = await alert_ops.open_counts(session, [p.id for p in ours])
         asked = await doc_rows.asked_of(session, [p.id for p in ours], user_id)
+        checkin_schedules = await checkin_rows.checkin_schedules(session, [p.id for p in ours
+                                                                           if memberships[p.id].roles])
+    now = services.clock.now()
     mine = []
     for project in ours:
         phase = Phase(project.phase)
@@ -43,9 +48,10 @@ async def publish_home(services: Services, team_id: str, user_id: str) -> None:
         mine.append(home.MyProject(project, membership.roles, membership.stakeholder,
                                    missing=missing_roles(phase, held[project.id]) if project.id in held else (),
                                    open_tasks=open_tasks, open_alerts=firing, unacknowledged_alerts=unacknowledged,
-                                   docs_asked=tuple(asked.get(project.id, ()))))
+                                   docs_asked=tuple(asked.get(project.id, ())),
+                                   next_checkin=early.next_for_home(checkin_schedules.get(project.id), now)))
     others = [project for project in active if project.id not in memberships]
-    view = home.home_view(mine, others, services.clock.now(), services.settings.slash_command)
+    view = home.home_view(mine, others, now, services.settings.slash_command)
     async with services.db.transaction() as session:
         await services.outbox.publish_home(session, team_id, user_id, view)
 

@@ -8,7 +8,7 @@ import zoneinfo
 from datetime import time
 
 from bot.errors import UserError
-from bot.schedules.slots import DAY_NAMES, EVERY_DAY, WEEKDAYS, Spec
+from bot.schedules.slots import DAY_NAMES, EVERY_DAY, LOCAL, WEEKDAYS, Spec
 from bot.text import clean_text, unescape_slack
 from bot.views.mrkdwn import code
 
@@ -81,8 +81,8 @@ def parse_schedule(args: str, *, default_tz: str, usage: str) -> Spec:
     if len(after) > 2:
         problems.append(f"{code(' '.join(after[2:]))} is more than I understand after the time zone")
     elif len(after) == 2:
-        if after[1].lower() == "local":
-            problems.append("`local` (each person's own time zone) is not supported yet: name one IANA zone")
+        if after[1].lower() == LOCAL:
+            tz = LOCAL
         else:
             named = zone_named(after[1])
             if named is None:

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = frozenset(range(5))
+# A schedule's zone for `local`: each member is asked at the time in their own Slack time zone.
+LOCAL = "local"
 EVERY_DAY = frozenset(range(7))
 
 
@@ -23,8 +25,14 @@ class Spec:
     tz: str
 
     @property
+    def local(self) -> bool:
+        return self.tz == LOCAL
+
+    @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.tz)
+        """The schedule's zone; for `local` UTC, which only places the next slot roughly (each member's own
+        instant comes from `member_slot`)."""
+        return ZoneInfo("UTC" if self.local else self.tz)
 
     @property
     def days_text(self) -> str:
@@ -74,3 +82,19 @@ def next_slot(spec: Spec, after: datetime) -> datetime | None:
             if slot > after:
                 return slot
     return None
+
+
+def day_key(day: date) -> datetime:
+    """A `local` run's slot: the day it is for, at 00:00 UTC (one run per schedule and day)."""
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+def member_slot(spec: Spec, day: date, zone: ZoneInfo) -> datetime:
+    """When a member in `zone` is asked on `day` (the same rules as slot_on, in their zone)."""
+    return datetime.combine(day, spec.at, tzinfo=zone).astimezone(UTC)
+
+
+def local_days(spec: Spec, now: datetime) -> list[date]:
+    """The days whose members' slots may fall around `now` (every zone is within a day of UTC), oldest first."""
+    today = now.astimezone(UTC).date()
+    return [day for day in (today - timedelta(days=1), today, today + timedelta(days=1)) if day.weekday() in spec.days]

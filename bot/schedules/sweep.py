@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checkins import local
 from bot.checkins import service as checkins
 from bot.digests import portfolio
 from bot.digests import service as digests
@@ -46,17 +47,24 @@ async def schedule_sweep(services: Services) -> str:
         async with services.db.read() as session:
             candidates = await rows.enabled_schedules(session)
             portfolios = await portfolio_rows.enabled_portfolios(session)
-        due = [(schedule, slot) for schedule, newest in candidates
-               if (slot := due_slot(schedule, newest, now)) is not None]
+        due = []
+        local_ran = 0
+        for schedule, newest in candidates:
+            if spec_of(schedule).local:
+                # Each member at that time in their own zone: a run per day, a prompt per member.
+                local_ran += await local.run_local(services, schedule, newest, now, grace)
+            elif (slot := due_slot(schedule, newest, now)) is not None:
+                due.append((schedule, slot))
         for start in range(0, len(due), BATCH):
             outcomes += await run_batch(services, due[start:start + BATCH], now, grace)
         for schedule, newest in portfolios:
             if (slot := due_slot(schedule, newest, now)) is not None:
                 outcomes.append(await run_portfolio_slot(services, schedule, slot, now, grace))
+        asked = await local.prompt_due(services)
         reminded = await checkins.remind_due(services)
         closed = await checkins.close_due(services)
-    return (f"schedules={len(candidates) + len(portfolios)} ran={outcomes.count('ran')} "
-            f"skipped={outcomes.count('skipped')} reminded={reminded} closed={closed}")
+    return (f"schedules={len(candidates) + len(portfolios)} ran={outcomes.count('ran') + local_ran} "
+            f"skipped={outcomes.count('skipped')} asked_local={asked} reminded={reminded} closed={closed}")
 
 
 async def claim(session: AsyncSession, model, values: dict[str, Any], schedule, slot: datetime, now: datetime,
@@ -125,7 +133,7 @@ def _log_skipped(schedule, slot: datetime, now: datetime, grace: timedelta) -> N
 async def _run(services: Services, session: AsyncSession, project, schedule: Schedule, run: ScheduleRun,
                now: datetime) -> None:
     if schedule.kind == "checkin":
-        await checkins.open_run(services, session, project, run, now)
+        await checkins.open_run(services, session, project, run, now, tz=schedule.tz)
     else:
         await digests.send(services, session, project, run, now)
     log.info("schedule %s (%s of project %s): slot %s ran", schedule.id, schedule.kind, schedule.project_id,

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crisp_dm import Role
-from bot.errors import Refused, UserError
+from bot.errors import FormErrors, Refused, UserError
 from bot.permissions import PROJECT_LEADS, Action, Caller
 from bot.services import Services
 from bot.text import clean_text, require_length, typed_text
@@ -129,14 +129,6 @@ def objective_from_command(text: str, column: str) -> str:
     """Slash text for the goal or metric: Slack's tokens become the words typed, unescaped once, one line."""
     text = typed_text(text)
     return _checked(text, column)
-
-
-class FormErrors(UserError):
-    """Fields of the objective form that cannot be stored: column -> plain text."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
 
 
 def objective_from_form(values: dict[str, str | None]) -> dict[str, str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,8 +10,9 @@ from typing import Any
 from bot.crisp_dm import GenericTask, Phase, Role
 from bot.views import alert_ops
 from bot.views.docs import home_line
-from bot.views.blocks import Block, context, divider, header, section
-from bot.views.mrkdwn import channel, escape
+from bot.views.blocks import Block, button, context, divider, header, section
+from bot.views.ids import ActionId
+from bot.views.mrkdwn import channel, escape, slack_date
 from bot.views.phase_time import day_in_phase
 from bot.views.team import role_title
 from storage.tables import DocRequest, Project
@@ -34,6 +36,9 @@ class MyProject:
     open_alerts: int = 0                               # firing alert groups of the project
     unacknowledged_alerts: int = 0
     docs_asked: tuple[DocRequest, ...] = ()            # open documentation requests that asked the person
+    # The next slot of the project's check-in ({"s": schedule id, "t": slot} for the Answer early button, and
+    # when it is), shown to members.
+    next_checkin: tuple[dict[str, int], datetime] | None = None
 
 
 def project_line(project: Project, now: datetime) -> str:
@@ -70,8 +75,14 @@ def my_project_blocks(mine: MyProject, now: datetime, slash: str) -> list[Block]
     if mine.stakeholder:
         what.append("stakeholder")
     text = project_line(mine.project, now) + f"\nYou: {', '.join(what)}"
+    early = None
+    if mine.next_checkin is not None:
+        value, slot = mine.next_checkin
+        text += f"\nNext check-in: {slack_date(slot)}"
+        early = button("Answer early", ActionId.CHECKIN_EARLY, value=json.dumps(value))
     waiting = waiting_lines(mine, slash)
-    return [section(text), context("*Waiting on you:* " + " · ".join(waiting) if waiting else "Nothing waits on you.")]
+    return [section(text, accessory=early),
+            context("*Waiting on you:* " + " · ".join(waiting) if waiting else "Nothing waits on you.")]
 
 
 def home_view(mine: list[MyProject], others: list[Project], now: datetime, slash: str) -> dict[str, Any]:

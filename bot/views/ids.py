@@ -20,6 +20,7 @@ class ActionId:
     CHECKIN_OPEN = "crisp.checkin.open"  # opens the check-in form; value {"r": run id}
     # Opens a phase's documentation form (prefilled with its latest version); value {"p", "ph", "i"}.
     DOCS_OPEN = "crisp.docs.open"
+    CHECKIN_EARLY = "crisp.checkin.early"  # App Home: opens the form for the next slot; {"s": schedule, "t": slot}
 
 
 class CallbackId:
@@ -31,6 +32,8 @@ class CallbackId:
     ALERT_ITERATION = "crisp.alert.iteration"  # metadata {"g": group id, "c": channel}
     CHECKIN_ANSWER = "crisp.checkin.answer"  # metadata {"r": run id}
     DOCS_RECORD = "crisp.docs.record"  # metadata {"p": project id, "ph": phase, "i": iteration}
+    CHECKIN_ANSWER = "crisp.checkin.answer"  # metadata {"r": run id} (or {"s": schedule id}: an early answer)
+    CHECKIN_QUESTIONS = "crisp.checkin.questions"  # metadata {"project": project id}
 
 
 class BlockId:
@@ -47,6 +50,8 @@ class BlockId:
     CHECKIN_HELP = "checkin_help"
     DOC_FIELD_PREFIX = "doc_field:"  # + the field key (bot.docs.fields): one block per field
     DOC_LINK = "doc_link"
+    CHECKIN_EXTRA_PREFIX = "checkin_extra:"  # + the question key (q1, q2): a project's added questions
+    CHECKIN_QUESTION_PREFIX = "checkin_question:"  # + the question key, in the questions form
 
 
 class InputId:
@@ -61,3 +66,5 @@ class InputId:
     CHECKIN_HELP = "help"
     DOC_TEXT = "text"
     DOC_LINK = "link"
+    CHECKIN_EXTRA = "extra"
+    CHECKIN_QUESTION = "question"

@@ -39,9 +39,11 @@ def _phase_label(phase: Phase) -> str:
 
 # -- the card ------------------------------------------------------------------------------------------
 
-def phase_card(project: Project, ticks: dict[str, TickRow], now: datetime, slash: str) -> dict[str, Any]:
-    """`phase`: where the project is, and its phase's CRISP-DM generic tasks as the exit checklist, each
-    with its outputs and a button to tick or untick it."""
+def phase_card(project: Project, ticks: dict[str, TickRow], now: datetime, slash: str, *,
+               target_line: str | None = None) -> dict[str, Any]:
+    """`phase`: where the project is (and how far from the phase's target, bot.views.targets), and its
+    phase's CRISP-DM generic tasks as the exit checklist, each with its outputs and a button to tick or
+    untick it."""
     phase = Phase(project.phase)
     tasks = GENERIC_TASKS[phase]
     done = sum(1 for task in tasks if task.key in ticks)
@@ -49,7 +51,8 @@ def phase_card(project: Project, ticks: dict[str, TickRow], now: datetime, slash
         header(project.name),
         section(f"*{_phase_label(phase)}* · day {day_in_phase(project.phase_since, now)} · "
                 f"iteration {project.iteration}\n"
-                f"Exit checklist: {done} of {len(tasks)} generic tasks done"),
+                + (f"{target_line}\n" if target_line else "")
+                + f"Exit checklist: {done} of {len(tasks)} generic tasks done"),
     ]
     lines = []
     for task in tasks:

@@ -23,6 +23,8 @@ def describe(spec: Spec) -> str:
     else:
         names = [("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[day] for day in sorted(spec.days)]
         days = "every " + ", ".join(names)
+    if spec.local:
+        return f"{days} at {spec.at_text} in each member's own time zone"
     return f"{days} at {spec.at_text} ({spec.tz})"
 
 

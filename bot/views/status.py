@@ -36,16 +36,18 @@ def gist(project: Project, now: datetime) -> str:
 
 def status_card(project: Project, now: datetime, snapshot: TeamSnapshot, slash: str, *,
                 open_alerts: tuple[Sequence[AlertGroup], int] | None = None,
-                schedule_lines: Sequence[str] = (), work_lines: Sequence[str] = ()) -> dict[str, Any]:
+                schedule_lines: Sequence[str] = (), target_line: str | None = None,
+                work_lines: Sequence[str] = ()) -> dict[str, Any]:
     """`snapshot`: who holds which role and the stakeholders (no history needed); `open_alerts`: the newest
-    firing groups and how many there are; `work_lines`: milestones and documentation (bot.views.milestones,
-    bot.views.docs status lines)."""
+    firing groups and how many there are; `target_line`: the phase against its target (bot.views.targets);
+    `work_lines`: milestones and documentation (bot.views.milestones, bot.views.docs status lines)."""
     phase = Phase(project.phase)
     day = day_in_phase(project.phase_since, now)
     roles = team.role_lines(snapshot) or f"Nobody yet: `{slash} role add @user ROLE`."
     blocks = [
         header(project.name),  # plain_text: shown as typed
-        section(f"*{phase.title}* (phase {phase.number} of 6) · day {day} · iteration {project.iteration}",
+        section(f"*{phase.title}* (phase {phase.number} of 6) · day {day} · iteration {project.iteration}"
+                + (f"\n{target_line}" if target_line else ""),
                 fields=[
                     f"*Phase since*\n{slack_date(project.phase_since)}",
                     f"*Channel*\n{channel(project.channel_id)}",

@@ -14,6 +14,7 @@ from bot.views.ids import BlockId, CallbackId, InputId
 from bot.views.mrkdwn import to_plain
 from bot.views import carried
 from handlers.views import alerts as alert_views
+from handlers.views import checkin_questions as checkin_question_views
 from handlers.views import checkins as checkin_views
 from handlers.views import docs as doc_views
 from handlers.views import phase as views_phase
@@ -47,3 +48,4 @@ def register(app: AsyncApp, services: Services) -> None:
     alert_views.register(app, services)
     checkin_views.register(app, services)
     doc_views.register(app, services)
+    checkin_question_views.register(app, services)

@@ -62,3 +62,19 @@ class PhaseTarget(SQLModel, table=True):
     target: date = Field(sa_column=Column(Date, nullable=False))
     set_by: str = Field(max_length=32)
     set_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class StaleNudge(SQLModel, table=True):
+    """A gentle question posted in a quiet project's channel. `due_at` is when the quiet became long enough
+    (last activity, or the previous nudge's due time, plus STALE_PHASE_DAYS): every process computes the
+    same one from the tables, so the unique (project, due_at) pair lets exactly one of them post it."""
+
+    __tablename__ = "stale_nudge"
+    __table_args__ = (UniqueConstraint("project_id", "due_at", name="uq_stale_nudge_project_due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    project_id: int = Field(sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False))
+    phase: str = Field(max_length=32)
+    due_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    nudged_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -67,13 +67,13 @@ def test_arguments_are_declared_in_the_row():
     assert {c.usage: c.takes_args for c in table.in_help_order} == {
         "help": False, "status": False, "project create NAME": True, "project list": False,
         "project archive": False, "phase": False, "phase next [NOTE]": True, "phase set PHASE [NOTE]": True,
-        "phase history": False, "roles": False, "role add @user ROLE": True, "role remove @user ROLE": True,
+        "phase history": False, "phase target PHASE YYYY-MM-DD": True, "roles": False, "role add @user ROLE": True, "role remove @user ROLE": True,
         "stakeholder add @user": True, "stakeholder remove @user": True, "project goal [TEXT]": True,
         "project metric [TEXT]": True, "milestone add NAME [due YYYY-MM-DD]": True, "milestone done NAME": True,
         "milestones": False, "docs": False, "docs export": False, "alerts": False, "alerts route KEY=VALUE": True,
         "alerts unroute KEY=VALUE": True, "alerts token": False, "alerts token rotate": False,
         "alerts channel [#CHANNEL|off]": True, "checkin every DAYS at HH:MM [TZ]": True, "checkin now": False,
-        "checkin off": False, "digest every DAYS at HH:MM [TZ]": True, "digest now": False, "digest off": False,
+        "checkin off": False, "checkin away @user YYYY-MM-DD|off": True, "checkin questions": False, "digest every DAYS at HH:MM [TZ]": True, "digest now": False, "digest off": False,
         "feedback TEXT": True, "digest portfolio every DAYS at HH:MM [TZ]": True,
         "digest portfolio now": False, "digest portfolio off": False}
     assert isinstance(table.match("milestone add data is clean"), Match)
@@ -95,11 +95,11 @@ def test_arguments_are_declared_in_the_row():
 def test_help_order_is_the_declared_order():
     assert [c.usage for c in command_table().in_help_order] == [
         "help", "status", "project create NAME", "project list", "project archive", "phase", "phase next [NOTE]",
-        "phase set PHASE [NOTE]", "phase history", "roles", "role add @user ROLE", "role remove @user ROLE",
+        "phase set PHASE [NOTE]", "phase history", "phase target PHASE YYYY-MM-DD", "roles", "role add @user ROLE", "role remove @user ROLE",
         "stakeholder add @user", "stakeholder remove @user", "project goal [TEXT]", "project metric [TEXT]",
         "milestone add NAME [due YYYY-MM-DD]", "milestone done NAME", "milestones", "docs", "docs export",
         "alerts", "alerts route KEY=VALUE", "alerts unroute KEY=VALUE", "alerts token", "alerts token rotate",
         "alerts channel [#CHANNEL|off]", "checkin every DAYS at HH:MM [TZ]",
-        "checkin now", "checkin off", "digest every DAYS at HH:MM [TZ]", "digest now", "digest off",
+        "checkin now", "checkin off", "checkin away @user YYYY-MM-DD|off", "checkin questions", "digest every DAYS at HH:MM [TZ]", "digest now", "digest off",
         "digest portfolio every DAYS at HH:MM [TZ]", "digest portfolio now", "digest portfolio off",
         "feedback TEXT"]

@@ -26,6 +26,8 @@ def test_defaults_are_the_contracts():
     assert settings.scheduler_enabled is True
     assert settings.slash_command == "/crisp"
     assert settings.crisp_admins == ()
+    assert settings.checkin_window_hours == 4
+    assert settings.stale_phase_days == 14
 
 
 def test_environment_and_dotenv_are_read(monkeypatch, tmp_path):
@@ -70,6 +72,9 @@ def test_plain_database_urls_get_the_async_driver(monkeypatch, url, expected):
     ("SCHEDULER_ENABLED", "sometimes", "SCHEDULER_ENABLED:"),
     ("LOG_FORMAT", "xml", "LOG_FORMAT: must be text or json"),
     ("SLACK_BOT_TOKEN", "xoxa-nope", "SLACK_BOT_TOKEN: must be a bot token"),
+    ("CHECKIN_WINDOW_HOURS", "0", "CHECKIN_WINDOW_HOURS:"),
+    ("CHECKIN_WINDOW_HOURS", "four", "CHECKIN_WINDOW_HOURS:"),
+    ("STALE_PHASE_DAYS", "0", "STALE_PHASE_DAYS:"),
 ])
 def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, variable, value, fragment):
     monkeypatch.setenv(variable, value)

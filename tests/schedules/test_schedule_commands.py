@@ -54,7 +54,7 @@ async def test_bad_schedules_name_the_problem_and_store_nothing(runtime, slack):
         "checkin every weekdays at 09:00 Mars/Olympus": ["`Mars/Olympus` is not a time zone"],
         "digest every weekdays at 9": ["`9` is not a time of day"],
         "digest every weekdays": ["Say when"],
-        "checkin every weekdays at 09:00 local": ["`local`"],
+        "digest every weekdays at 09:00 local": ["`local` is for check-ins"],
         "checkin every at 09:00": ["No days given"],
     }
     for text, expected in cases.items():

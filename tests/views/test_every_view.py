@@ -30,7 +30,8 @@ from bot.digests.content import Digest
 from bot.digests.portfolio import Portfolio, ProjectState
 from bot.views import portfolio as portfolio_views
 from bot.schedules.slots import WEEKDAYS, Spec
-from bot.views import checkins, digests, schedules
+from bot.checkins.questions import DEFAULT as DEFAULT_QUESTIONS, Question
+from bot.views import checkin_questions, checkin_team, checkins, digests, schedules, stale, targets
 from bot.views import workspace_alerts
 from storage.tables import CheckinAnswer, ScheduleRun
 from storage.queries.team import TeamEvent, TeamSnapshot
@@ -140,9 +141,17 @@ def run(**changes) -> ScheduleRun:
     return ScheduleRun(**{**values, **changes})
 
 
+# A project's own questions, typed by a lead: hostile too (cut to the 150 characters a question may have, so
+# they carry no "Zed" and need not be shown whole).
+CUT_HOSTILE = HOSTILE.replace("Zed", "Qst")[:150]
+QUESTIONS = (Question("progress", CUT_HOSTILE), Question("blockers", "Blockers " + CUT_HOSTILE[:100]),
+             DEFAULT_QUESTIONS[2], Question("help", "Help"), Question("q1", CUT_HOSTILE), Question("q2", "Odd?"))
+
+
 def answers() -> list[CheckinAnswer]:
     return [CheckinAnswer(id=1, run_id=5, project_id=1, user_id="U0TRUSTED", progress=HOSTILE, blockers=HOSTILE,
-                          confidence="at-risk", help_needed=HOSTILE, answered_at=NOW, updated_at=NOW),
+                          confidence="at-risk", help_needed=HOSTILE, answered_at=NOW, updated_at=NOW,
+                          extra={"q1": HOSTILE, "q2": 5, "zz": HOSTILE}),
             CheckinAnswer(id=2, run_id=5, project_id=1, user_id="U1|x><!channel>", progress="ok", blockers="",
                           confidence="<!here>", help_needed="", answered_at=NOW, updated_at=NOW)]
 
@@ -213,7 +222,9 @@ BUILDERS = {
     home.home_view: lambda: home.home_view(
         [home.MyProject(project(), ("product-owner", FORGED_ROLE), True, missing=(Role.SPONSOR,),
                         open_tasks=GENERIC_TASKS[Phase.MODELING], open_alerts=3, unacknowledged_alerts=2),
-         home.MyProject(FORGED, (), True, open_alerts=1)], [project(), FORGED], NOW, SLASH),
+         home.MyProject(FORGED, (), True, open_alerts=1),
+         home.MyProject(project(), ("qa",), False, next_checkin=({"s": 1, "t": 2}, NOW))], [project(), FORGED], NOW,
+        SLASH),
     home.project_line: lambda: home.project_line(FORGED, NOW),
     home.waiting_lines: lambda: home.waiting_lines(home.MyProject(project(), (), False, missing=(Role.QA,),
                                                                   open_tasks=GENERIC_TASKS[Phase.DEPLOYMENT]), SLASH),
@@ -224,7 +235,9 @@ BUILDERS = {
                                                     work_lines=[milestones.status_line(2, [HOSTILE], 1),
                                                                 docs.status_line(1, 1, SLASH)]),
                                  status.status_card(project(), NOW, TEAM, SLASH,
-                                                    open_alerts=([alert_group(), alert_group(acked_by=None)], 5))],
+                                                    open_alerts=([alert_group(), alert_group(acked_by=None)], 5)),
+                                 status.status_card(project(), NOW, TEAM, SLASH, target_line=targets.phase_target_line(
+                                     "modeling", {"modeling": NOW.date()}, NOW.date()))],
     team.role_title: lambda: team.role_title(FORGED_ROLE),
     team.people: lambda: team.people(["U0TRUSTED", "U1><!here>"]),
     team.role_lines: lambda: team.role_lines(TEAM),
@@ -262,7 +275,8 @@ BUILDERS = {
                                          slash=SLASH),
     replies.unknown: lambda: replies.unknown(HOSTILE, HOSTILE, SLASH, [HOSTILE]),
     replies.busy: lambda: replies.busy(SLASH),
-    phase.phase_card: lambda: phase.phase_card(project(), TICKS, NOW, SLASH),
+    phase.phase_card: lambda: [phase.phase_card(project(), TICKS, NOW, SLASH),
+                               phase.phase_card(project(), TICKS, NOW, SLASH, target_line="Target end 2026-03-09")],
     phase.moved_announcement: lambda: phase.moved_announcement(HOSTILE, transitions()[2],
                                                                GENERIC_TASKS[Phase.MODELING][:2], SLASH),
     phase.missing_roles_warning: lambda: phase.missing_roles_warning(HOSTILE, Phase.MODELING,
@@ -335,7 +349,7 @@ BUILDERS = {
     alert_ops.home_alerts_line: lambda: [alert_ops.home_alerts_line(2, 1, "C1><!here>", SLASH),
                                          alert_ops.home_alerts_line(0, 0, "C0TRUSTED", SLASH)],
     alert_ops.iteration_note: lambda: alert_ops.iteration_note(project(), transitions()[2], "U0TRUSTED"),
-    schedules.describe: lambda: schedules.describe(SPEC),
+    schedules.describe: lambda: [schedules.describe(SPEC), schedules.describe(Spec(WEEKDAYS, SPEC.at, "local"))],
     schedules.schedule_reply: lambda: schedules.schedule_reply("checkin", SPEC, NOW),
     schedules.schedule_announcement: lambda: schedules.schedule_announcement(project(), "digest", SPEC, "U0ACTOR",
                                                                              NOW),
@@ -346,17 +360,42 @@ BUILDERS = {
                                   schedules.next_line("digest", None, None, SLASH)],
     checkins.prompt: lambda: [checkins.prompt(project(), run()), checkins.prompt(project(), run(), answered=True)],
     checkins.reminder: lambda: checkins.reminder(project(), run()),
-    checkins.form: lambda: [checkins.form(project(), run(), answers()[0]), checkins.form(project(), run(), None)],
+    checkins.form: lambda: [checkins.form(project(), run(), answers()[0]), checkins.form(project(), run(), None),
+                            checkins.form(project(), run(), answers()[0], QUESTIONS),
+                            checkins.form(project(), None, None, QUESTIONS, metadata={"s": 1}, note=" Early.")],
     checkins.spread: lambda: checkins.spread(answers()),
     checkins.person_lines: lambda: checkins.person_lines([("U1><!here>", HOSTILE), ("U0TRUSTED", HOSTILE)] * 8),
     checkins.shorten: lambda: escape(checkins.shorten(HOSTILE * 3, 300)),
     checkins.people: lambda: checkins.people(["U0TRUSTED", "U1><!here>"] * 30),
     checkins.summary: lambda: [checkins.summary(project(), run(closed_at=NOW), answers()),
-                               checkins.summary(FORGED, run(asked=[]), [])],
+                               checkins.summary(FORGED, run(asked=[]), []),
+                               checkins.summary(project(), run(), answers(), questions=QUESTIONS),
+                               checkins.summary(project(), run(away={"U0ACTOR": "until 2026-03-09",
+                                                                     "U1><!here>": checkin_team.STATUS}), []),
+                               checkins.summary(project(), run(), answers(), away={"U0ACTOR": HOSTILE,
+                                                                                     "U0TRUSTED": 7})],
+    checkin_questions.modal: lambda: [checkin_questions.modal(project(), QUESTIONS),
+                                      checkin_questions.modal(FORGED, DEFAULT_QUESTIONS)],
+    checkin_questions.question_lines: lambda: checkin_questions.question_lines(QUESTIONS),
+    checkin_questions.changed_announcement: lambda: checkin_questions.changed_announcement(project(), QUESTIONS,
+                                                                                           "U1><!here>"),
+    stale.nudge: lambda: [stale.nudge(project(), NOW, SLASH), stale.nudge(FORGED, NOW, SLASH)],
+    targets.phase_target_line: lambda: [targets.phase_target_line("modeling", {"modeling": NOW.date()}, d)
+                                        for d in (NOW.date(), NOW.date() - timedelta(days=3),
+                                                  NOW.date() + timedelta(days=1))],
+    targets.target_announcement: lambda: targets.target_announcement(project(), Phase.MODELING, NOW.date(),
+                                                                      NOW.date() - timedelta(days=2), "U1><!here>"),
+    targets.target_reply: lambda: targets.target_reply(Phase.MODELING, NOW.date()),
+    checkin_team.away_reply: lambda: [checkin_team.away_reply("U1><!here>", NOW.date(), self_=False),
+                                      checkin_team.away_reply("U0TRUSTED", None, self_=True)],
+    checkin_team.not_a_member: lambda: checkin_team.not_a_member("U1><!here>"),
+    checkin_team.was_not_away: lambda: checkin_team.was_not_away("U1><!here>"),
+    checkin_team.away_line: lambda: checkin_team.away_line({"U1><!here>": HOSTILE, "U0ACTOR": "status"} ),
     checkins.started_reply: lambda: [checkins.started_reply(project(), run()),
                                      checkins.started_reply(project(), run(asked=[]))],
     checkins.already_open: lambda: checkins.already_open(run()),
     checkins.run_closed: lambda: checkins.run_closed(NOW),
+    checkins.early_note: lambda: checkins.early_note(NOW),
     digests.digest: lambda: [digests.digest(digest_of(), SLASH), digests.digest(digest_of(first=True), SLASH),
                              digests.digest(digest_of(targets={"modeling": date(2025, 12, 1),
                                                                "data-preparation": date(2026, 3, 1),
@@ -446,6 +485,7 @@ PLAIN_BUILDERS = {
     alert_ops.iteration_field_error: lambda: alert_ops.iteration_field_error(
         projects.name_taken_in_form(project())),
     team.objective_field_errors: lambda: team.objective_field_errors({"goal": f"The goal {HOSTILE} is long"}),
+    checkin_questions.field_errors: lambda: checkin_questions.field_errors({"q1": f"The text {HOSTILE} is long"}),
     checkins.field_errors: lambda: checkins.field_errors({"progress": f"The form {HOSTILE} closed"}),
     docs.field_errors: lambda: docs.field_errors({"metrics": f"The form {HOSTILE} closed", "link": "Give a link"}),
     export_views.title: lambda: export_views.title(project(), NOW),
@@ -457,9 +497,13 @@ NOT_BUILDERS = {
                          "section"},
     "bot.views.mrkdwn": {"escape", "code", "user", "channel", "slack_date", "clip", "without_marks", "to_plain"},
     "bot.views.phase_time": {"day_in_phase", "target_slip"},
+    "bot.views.targets": {"days_word"},
     "bot.views.delivery": {"error_code"},
     # Reading back the context views put into buttons and forms.
     "bot.views.carried": {"small_json", "row_id", "count"},
+    # Block ids of a form's fields.
+    "bot.views.checkins": {"extra_block"},
+    "bot.views.checkin_questions": {"block_of"},
     # link() takes a URL the formats checked; action_note() takes mrkdwn composed by the alerts service.
     "bot.views.alerts": {"link", "duration", "color", "action_note"},
     # A file name made of the project's slug (letters, digits and dashes) and the date.

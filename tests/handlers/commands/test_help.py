@@ -36,14 +36,15 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                               "/crisp docs export", "/crisp alerts",
                               "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now",
                               "/crisp digest portfolio off"]
-    assert "23 more commands need a role you don't hold here (most: product owner or manager) or admin " \
+    assert "25 more commands need a role you don't hold here (most: product owner or manager) or admin " \
            "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
 
     admin = await slack.command("help", user="U0ADMIN", channel="C0CHURN")
     assert listed(admin) == ["/crisp help", "/crisp status", "/crisp project list", "/crisp project archive",
                              "/crisp phase", "/crisp phase next [NOTE]", "/crisp phase set PHASE [NOTE]",
-                             "/crisp phase history", "/crisp roles", "/crisp role add @user ROLE", "/crisp role remove @user ROLE",
+                             "/crisp phase history", "/crisp phase target PHASE YYYY-MM-DD", "/crisp roles",
+                             "/crisp role add @user ROLE", "/crisp role remove @user ROLE",
                              "/crisp stakeholder add @user", "/crisp stakeholder remove @user",
                              "/crisp project goal [TEXT]", "/crisp project metric [TEXT]",
                              "/crisp milestone add NAME [due YYYY-MM-DD]", "/crisp milestone done NAME",
@@ -51,6 +52,7 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                              "/crisp alerts route KEY=VALUE", "/crisp alerts unroute KEY=VALUE",
                              "/crisp alerts token", "/crisp alerts token rotate", "/crisp alerts channel [#CHANNEL|off]",
                              "/crisp checkin every DAYS at HH:MM [TZ]", "/crisp checkin now", "/crisp checkin off",
+                             "/crisp checkin away @user YYYY-MM-DD|off", "/crisp checkin questions",
                              "/crisp digest every DAYS at HH:MM [TZ]", "/crisp digest now", "/crisp digest off",
                              "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now",
                              "/crisp digest portfolio off", "/crisp feedback TEXT"]
