@@ -41,6 +41,23 @@ def section(text: str, *, fields: list[str] | None = None, accessory: Block | No
     return block
 
 
+def line_sections(lines: list[str], limit: int = SECTION_TEXT_LIMIT) -> list[Block]:
+    """Lines split over as many sections as Slack's text limit needs, never cutting a line (a line longer
+    than the limit is cut by `section`)."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if current and size + 1 + len(line) > limit:
+            blocks.append(section("\n".join(current)))
+            current, size = [], 0
+        size += len(line) + (1 if current else 0)
+        current.append(line)
+    if current:
+        blocks.append(section("\n".join(current)))
+    return blocks
+
+
 def context(*texts: str) -> Block:
     return {"type": "context", "elements": [mrkdwn(text) for text in texts[:CONTEXT_ELEMENT_LIMIT]]}
 

@@ -7,7 +7,7 @@ from typing import Any
 from bot.crisp_dm import Phase
 from bot.views import guide as guides
 from bot.views import replies
-from bot.views.blocks import actions, context, header, message, section
+from bot.views.blocks import actions, context, header, line_sections, message, section
 from bot.views.mrkdwn import code, escape
 from bot.views.projects import create_button
 
@@ -28,7 +28,8 @@ def help_message(slash: str, usable: list[tuple[str, str]], *, project_name: str
     if now:
         blocks.append(section(guides.now_heading(phase) + "\n" +
                               guides.command_lines(slash, list(now), locked=frozenset(locked))))
-    blocks.append(section(("*Everything you can do here:*\n" if now else "") + _command_lines(slash, usable)))
+    lines = (["*Everything you can do here:*"] if now else []) + _command_lines(slash, usable).split("\n")
+    blocks.extend(line_sections(lines))
     if project_name is None:
         blocks.append(actions(create_button()))
     notes = []

@@ -493,7 +493,7 @@ PLAIN_BUILDERS = {
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
 # that is mrkdwn already), the escaping helpers (tested in test_mrkdwn.py) and arithmetic.
 NOT_BUILDERS = {
-    "bot.views.blocks": {"actions", "button", "context", "divider", "header", "message", "mrkdwn", "plain",
+    "bot.views.blocks": {"actions", "button", "context", "divider", "header", "line_sections", "message", "mrkdwn", "plain",
                          "section"},
     "bot.views.mrkdwn": {"escape", "code", "user", "channel", "slack_date", "clip", "without_marks", "to_plain"},
     "bot.views.phase_time": {"day_in_phase", "target_slip"},

@@ -36,7 +36,7 @@ async def test_help_lists_only_what_the_caller_may_do_here(slack):
                               "/crisp docs export", "/crisp alerts",
                               "/crisp digest portfolio every DAYS at HH:MM [TZ]", "/crisp digest portfolio now",
                               "/crisp digest portfolio off"]
-    assert "25 more commands need a role you don't hold here (most: product owner or manager) or admin " \
+    assert "26 more commands need a role you don't hold here (most: product owner or manager) or admin " \
            "rights: `/crisp project archive`, " in \
         str(member.json["blocks"])
 
