@@ -9,13 +9,19 @@ revoked token is answered `token_revoked` and its row parks all the same.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
-from storage.db import Database
+from storage.db import Database, DatabaseBusy, is_unavailable
 from storage.queries import workspaces as rows
 from storage.tables import WorkspaceState
 
+log = logging.getLogger("crisp.workspaces")
+
 TTL_SECONDS = 5.0
+# When the database cannot answer, the last list stands and is asked for again this much later: the
+# request goes on to Bolt, whose own reads answer "busy" the way every command does.
+RETRY_AFTER_FAILURE_SECONDS = 1.0
 
 
 class WorkspaceStates:
@@ -31,9 +37,15 @@ class WorkspaceStates:
         if self._read_at is None or time.monotonic() - self._read_at > self._ttl:
             async with self._lock:
                 if self._read_at is None or time.monotonic() - self._read_at > self._ttl:
-                    async with self._db.read() as session:
-                        self._known = await rows.not_installed(session)
-                    self._read_at = time.monotonic()
+                    try:
+                        async with self._db.read() as session:
+                            self._known = await rows.not_installed(session)
+                        self._read_at = time.monotonic()
+                    except Exception as exc:
+                        if not (isinstance(exc, DatabaseBusy) or is_unavailable(exc)):
+                            raise
+                        log.warning("workspace states not read (%s); using the last ones", type(exc).__name__)
+                        self._read_at = time.monotonic() - self._ttl + RETRY_AFTER_FAILURE_SECONDS
         return self._known.get(team_id, WorkspaceState.INSTALLED)
 
     async def is_uninstalled(self, team_id: str) -> bool:
