@@ -29,6 +29,7 @@ from bot.views.mrkdwn import code, escape
 from bot.digests.content import Digest, FeedbackFacts
 from bot.docs.summary import DigestFacts
 from bot.digests.portfolio import Portfolio, ProjectState
+from storage.queries.digests import AttentionCounts
 from bot.views import portfolio as portfolio_views
 from bot.schedules.slots import WEEKDAYS, Spec
 from bot.views import checkins, digests, schedules
@@ -204,7 +205,8 @@ def digest_feedback() -> FeedbackFacts:
 
 def portfolio_of(count: int) -> Portfolio:
     states = [ProjectState(project() if n % 2 else FORGED, date(2026, 1, 2) if n % 3 else None,
-                           answers() if n % 2 else [], 200 * (n % 2), n) for n in range(min(count, 20))]
+                           answers() if n % 2 else [], 200 * (n % 2), n,
+                           AttentionCounts(n % 3, n % 2, n % 4)) for n in range(min(count, 20))]
     return Portfolio("U0TRUSTED", NOW, NOW - timedelta(days=7) if count else None, states)
 
 
