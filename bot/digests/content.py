@@ -6,8 +6,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.docs.summary import DigestFacts
 from storage.queries.lifecycle import TransitionRow
-from storage.tables import AlertGroup, CheckinAnswer, Project, ScheduleRun
+from storage.tables import AlertGroup, CheckinAnswer, Feedback, Project, ScheduleRun
+
+
+@dataclass(frozen=True)
+class FeedbackFacts:
+    new: Sequence[Feedback]             # given since the last digest, newest first (the first few)
+    new_total: int                      # how many were given since the last digest
+    weeks: Sequence[tuple[date, int]]   # (Monday, count) for the last few ISO weeks, oldest first
+
+    @property
+    def quiet(self) -> bool:
+        """None new, and none in the weeks counted."""
+        return not self.new_total and not any(count for _, count in self.weeks)
+
+
+NO_FEEDBACK = FeedbackFacts(new=(), new_total=0, weeks=())
 
 
 @dataclass(frozen=True)
@@ -22,6 +38,9 @@ class Digest:
     open_groups: Sequence[AlertGroup]   # the newest firing groups
     open_total: int
     targets: Mapping[str, date] = field(default_factory=dict)  # phase → expected end
+    docs: DigestFacts | None = None      # milestones done and due, overdue documentation
+    since_day: date | None = None        # `since`'s date where milestones fall due (the default time zone)
+    feedback: FeedbackFacts = NO_FEEDBACK
 
     @property
     def target(self) -> date | None:
@@ -49,8 +68,24 @@ class Digest:
         return any(group.first_seen_at > self.since for group in self.open_groups)
 
     @property
+    def new_milestones(self) -> bool:
+        """A milestone done, newly due (added since) or newly overdue (its due date passed since)."""
+        if self.docs is None:
+            return False
+        since_day = self.since_day or self.since.date()
+        return bool(self.docs.milestones_done) or any(
+            m.added_at > self.since or (m.due is not None and since_day <= m.due < self.docs.today)
+            for m in self.docs.milestones_due)
+
+    @property
+    def new_overdue_docs(self) -> bool:
+        return self.docs is not None and any(r.overdue_at is not None and r.overdue_at > self.since
+                                             for r in self.docs.overdue_docs)
+
+    @property
     def nothing_new(self) -> bool:
-        return not self.first and not self.moves and not self.new_checkin and not self.new_alerts
+        return not (self.first or self.moves or self.new_checkin or self.new_alerts or self.new_milestones
+                    or self.new_overdue_docs or self.feedback.new_total)
 
     @property
     def iterations_since(self) -> int:

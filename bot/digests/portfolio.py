@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crisp_dm import Role
+from bot.docs.milestones import local_date
 from bot.errors import UserError
 from bot.permissions import Caller
 from bot.schedules.service import Outcome
@@ -35,6 +36,7 @@ class ProjectState:
     answers: list[CheckinAnswer]   # the latest check-in's
     open_alerts: int
     moves_since: int               # phase moves since the previous portfolio digest
+    counts: rows.AttentionCounts = rows.AttentionCounts(0, 0, 0)  # overdue milestones and docs, new feedback
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class Portfolio:
     states: list[ProjectState]
 
 
-async def _state(session: AsyncSession, project: Project, since: datetime | None) -> ProjectState:
+async def _state(session: AsyncSession, project: Project, since: datetime | None,
+                 counts: rows.AttentionCounts) -> ProjectState:
     checkin = await schedule_rows.latest_run(session, project.id, "checkin", closed=True) or \
         await schedule_rows.latest_run(session, project.id, "checkin")
     answers = await schedule_rows.answers(session, checkin.id) if checkin is not None else []
@@ -53,22 +56,27 @@ async def _state(session: AsyncSession, project: Project, since: datetime | None
     moves = [t for t in await lifecycle_rows.transitions(session, project.id)
              if t.from_phase is not None and (since is None or t.created_at > since)]
     target = (await targets_of(session, project.id)).get(project.phase)
-    return ProjectState(project, target, answers, open_total, len(moves))
+    return ProjectState(project, target, answers, open_total, len(moves), counts)
 
 
-async def gather(session: AsyncSession, run: PortfolioRun, now: datetime) -> tuple[Portfolio, int]:
-    """The portfolio (the first PROJECTS_SHOWN projects read in full) and how many projects it covers."""
+async def gather(session: AsyncSession, run: PortfolioRun, now: datetime, *,
+                 tz: str = "UTC") -> tuple[Portfolio, int]:
+    """The portfolio (the first PROJECTS_SHOWN projects read in full) and how many projects it covers. `tz`:
+    the zone whose date decides which milestones are overdue."""
     previous = await rows.previous_portfolio_run(session, run.team_id, run.user_id, run.id)
     since = previous.opened_at if previous is not None else None
     projects = await rows.portfolio_projects(session, run.team_id, run.user_id, sponsor_role=Role.SPONSOR.value)
-    states = [await _state(session, project, since) for project in projects[:views.PROJECTS_SHOWN]]
+    shown = projects[:views.PROJECTS_SHOWN]
+    counts = await rows.attention_counts(session, [project.id for project in shown], today=local_date(now, tz),
+                                         since=since)
+    states = [await _state(session, project, since, counts[project.id]) for project in shown]
     run.projects = [project.id for project in projects]
     return Portfolio(run.user_id, now, since, states), len(projects)
 
 
 async def send(services: Services, session: AsyncSession, run: PortfolioRun, now: datetime) -> int:
     """Queue the portfolio DM; returns how many projects it covers."""
-    portfolio, total = await gather(session, run, now)
+    portfolio, total = await gather(session, run, now, tz=services.settings.default_timezone)
     await session.flush()
     body = views.portfolio(portfolio, total, services.settings.slash_command)
     await services.outbox.post(session, run.team_id, run.user_id, body, key=f"portfolio:{run.id}")

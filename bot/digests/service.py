@@ -1,18 +1,21 @@
 """A digest run: what changed since the previous digest, read from the tables (phase, moves, iterations,
-the latest check-in, open alert groups), sent by DM to each stakeholder and sponsor, keyed per run and
+the latest check-in, open alert groups, milestones done and due, overdue documentation, recent feedback), sent by DM to each stakeholder and sponsor, keyed per run and
 person so it is queued once."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crisp_dm import Role
 from bot.digests import figures
-from bot.digests.content import Digest
+from bot.digests.content import Digest, FeedbackFacts
+from bot.docs.milestones import local_date
+from bot.docs.summary import digest_facts
 from bot.errors import UserError
+from bot.feedback import summary as feedback
 from bot.permissions import Action, Caller
 from bot.services import Services
 from bot.views import digests as views
@@ -23,6 +26,8 @@ from storage.queries.targets import targets_of
 from storage.tables import Project, ScheduleRun
 
 ALERTS_SHOWN = views.ALERTS_SHOWN
+FEEDBACK_SHOWN = views.FEEDBACK_SHOWN
+WEEKS_COUNTED = 4  # feedback is counted per ISO week for this many weeks, this one included
 
 
 async def recipients(session: AsyncSession, project_id: int) -> list[str]:
@@ -31,7 +36,19 @@ async def recipients(session: AsyncSession, project_id: int) -> list[str]:
     return list(dict.fromkeys([*snapshot.stakeholders, *sponsors]))
 
 
-async def gather(session: AsyncSession, project: Project, run: ScheduleRun, now: datetime) -> Digest:
+async def feedback_facts(session: AsyncSession, project_id: int, since: datetime, now: datetime) -> FeedbackFacts:
+    """Feedback since the last digest (the newest few and how many), and per week for the last few weeks."""
+    first_week = datetime.combine(feedback.week_of(now) - timedelta(weeks=WEEKS_COUNTED - 1), time(), UTC)
+    return FeedbackFacts(new=await feedback.recent(session, project_id, since, limit=FEEDBACK_SHOWN),
+                         new_total=await feedback.count_since(session, project_id, since),
+                         # up to and including `now` (the counts are of [since, until))
+                         weeks=await feedback.weekly_counts(session, project_id, first_week,
+                                                            now + timedelta(microseconds=1)))
+
+
+async def gather(session: AsyncSession, project: Project, run: ScheduleRun, now: datetime, *,
+                 tz: str = "UTC") -> Digest:
+    """`tz`: the zone whose date decides which milestones are overdue (the bot's default time zone)."""
     previous = await rows.latest_run(session, project.id, "digest", before_id=run.id)
     since = previous.opened_at if previous is not None else project.created_at
     moves = [t for t in await lifecycle_rows.transitions(session, project.id)
@@ -42,7 +59,9 @@ async def gather(session: AsyncSession, project: Project, run: ScheduleRun, now:
     groups, open_total = await alerts.open_groups(session, project_id=project.id, limit=ALERTS_SHOWN)
     return Digest(project=project, now=now, since=since, first=previous is None, moves=moves, checkin=checkin,
                   answers=answers, open_groups=groups, open_total=open_total,
-                  targets=await targets_of(session, project.id))
+                  targets=await targets_of(session, project.id),
+                  docs=await digest_facts(session, project.id, since, now, tz=tz), since_day=local_date(since, tz),
+                  feedback=await feedback_facts(session, project.id, since, now))
 
 
 async def send(services: Services, session: AsyncSession, project: Project, run: ScheduleRun, now: datetime) -> int:
@@ -52,7 +71,7 @@ async def send(services: Services, session: AsyncSession, project: Project, run:
     await session.flush()
     if not people:
         return 0
-    digest = await gather(session, project, run, now)
+    digest = await gather(session, project, run, now, tz=services.settings.default_timezone)
     body = views.digest(digest, services.settings.slash_command)
     for user_id in people:
         await services.outbox.post(session, project.team_id, user_id, body, key=f"digest:{run.id}:{user_id}")

@@ -15,6 +15,11 @@ async def recent(session: AsyncSession, project_id: int, since: datetime, *, lim
     return await rows.since(session, project_id, since, limit=limit)
 
 
+async def count_since(session: AsyncSession, project_id: int, since: datetime) -> int:
+    """How many pieces of feedback were given since `since` (what `recent` without a limit would return)."""
+    return await rows.count_since(session, project_id, since)
+
+
 def week_of(moment: datetime) -> date:
     """The Monday (UTC) of the ISO week `moment` falls in."""
     day = moment.astimezone(UTC).date()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.views.mrkdwn import clip, escape
 
-__all__ = ["Block", "actions", "button", "clip", "context", "divider", "escape", "header", "message", "mrkdwn",
-           "plain", "section"]
+__all__ = ["Block", "actions", "bounded_lines", "button", "clip", "context", "divider", "escape", "header", "message",
+           "mrkdwn", "plain", "section"]
 
 SECTION_TEXT_LIMIT = 3000
 HEADER_TEXT_LIMIT = 150
@@ -26,6 +27,27 @@ def plain(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
 def mrkdwn(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
     """`text` is mrkdwn already: user text in it went through `escape`."""
     return {"type": "mrkdwn", "text": clip(text, limit)}
+
+
+def bounded_lines(head: str, lines: Sequence[str], total: int | None = None, *, more: str = "more",
+                  limit: int = SECTION_TEXT_LIMIT) -> str:
+    """`head`, then as many of `lines` (mrkdwn) as fit in `limit` characters, then "_and N more_" for the
+    rest of `total` items (default: as many as `lines`; more when the caller passed only the first few).
+    The tail always fits, so a long list reads as cut, not clipped mid-line."""
+    total = len(lines) if total is None else total
+    tail_room = len(f"\n_and {total} {more}_")
+    text, shown = head, 0
+    for line in lines:
+        joined = f"{text}\n{line}" if text else line
+        if len(joined) > limit - tail_room:
+            if shown == 0 and not head:
+                text, shown = clip(line, limit - tail_room), 1
+            break
+        text, shown = joined, shown + 1
+    if total > shown:
+        tail = f"_and {total - shown} {more}_"
+        text = f"{text}\n{tail}" if text else tail
+    return text
 
 
 def header(text: str) -> Block:

@@ -1,21 +1,29 @@
 """The stakeholder digest DM: phase and time in it, moves and iterations since the last digest, the latest
-check-in's confidence and blockers, open alert groups. Long lists end in "and N more", so the message
-stays within Slack's limits whatever the project holds."""
+check-in's confidence and blockers, open alert groups, milestones done and due, overdue documentation and
+recent feedback. Long lists end in "and N more", so the message stays within Slack's limits whatever the
+project holds."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.crisp_dm import Phase
-from bot.digests.content import Digest
-from bot.views.blocks import context, header, message, section
+from bot.digests.content import Digest, FeedbackFacts
+from bot.docs.summary import DigestFacts
+from bot.views.blocks import bounded_lines, context, header, message, section
 from bot.views.checkins import person_lines, shorten, spread
+from bot.views.docs import asked_people
+from bot.views.milestones import milestone_line
 from bot.views.mrkdwn import code, escape, slack_date, user
 from bot.views.phase_time import day_in_phase, target_slip
 
 MOVES_SHOWN = 10
 ALERTS_SHOWN = 5
 BLOCKERS_SHOWN = 8
+MILESTONES_SHOWN = 10   # of those done, and of those due
+DOCS_SHOWN = 8
+FEEDBACK_SHOWN = 5
+FEEDBACK_LIMIT = 300    # characters of one piece of feedback (before escaping)
 
 
 def _phase_line(digest: Digest) -> str:
@@ -80,6 +88,75 @@ def _alerts_section(digest: Digest) -> str:
     return f"*Open alerts:* {total} group{'s' if total != 1 else ''}\n" + "\n".join(lines)
 
 
+def _since(digest: Digest) -> str:
+    return "since it started" if digest.first else "since the last digest"
+
+
+def _milestone_sections(digest: Digest, facts: DigestFacts | None) -> list[str]:
+    done = list(facts.milestones_done) if facts else []
+    due = list(facts.milestones_due) if facts else []
+    if not done and not due:
+        return [f"*Milestones:* none done {_since(digest)}, none due within a week."]
+    texts = []
+    if done:
+        newest = [milestone_line(m, facts.today) for m in reversed(done[-MILESTONES_SHOWN:])]
+        texts.append(bounded_lines(f"*Milestones done {_since(digest)}:* {len(done)}", newest, len(done)))
+    else:
+        texts.append(f"*Milestones done:* none {_since(digest)}.")
+    if due:
+        overdue = len(facts.overdue_milestones())
+        head = (f"*Milestones due:* {overdue} overdue" if overdue else "*Milestones due:* none overdue") + \
+            f", {len(due) - overdue} due within a week"
+        texts.append(bounded_lines(head, [milestone_line(m, facts.today) for m in due[:MILESTONES_SHOWN]], len(due)))
+    else:
+        texts.append("*Milestones due:* none overdue or due within a week.")
+    return texts
+
+
+def _docs_line(request) -> str:
+    iteration = f" (iteration {request.iteration})" if request.iteration > 1 else ""
+    who = asked_people(request) or "nobody (no one holds the roles)"
+    when = f", overdue since {slack_date(request.overdue_at)}" if request.overdue_at else ""
+    return f":warning: {Phase(request.phase).title}{iteration}: asked {who}{when}"
+
+
+def _docs_section(facts: DigestFacts | None) -> str:
+    requests = list(facts.overdue_docs) if facts else []
+    if not requests:
+        return "*Overdue documentation:* none."
+    head = f"*Overdue documentation:* {len(requests)} record{'s' if len(requests) != 1 else ''} still missing"
+    return bounded_lines(head, [_docs_line(r) for r in requests[:DOCS_SHOWN]], len(requests))
+
+
+def _weeks_line(weeks) -> str:
+    counts = [f"{monday.day} {monday:%b}: {count}" for monday, count in weeks]
+    return "Per week (from Monday): " + " · ".join(counts) + " (this week)" if counts else ""
+
+
+def _feedback_section(digest: Digest, feedback: FeedbackFacts) -> str:
+    if feedback.quiet:
+        return f"*Feedback on the model:* none in the last {len(feedback.weeks) or 4} weeks."
+    head = f"*Feedback on the model:* {feedback.new_total or 'none'} new {_since(digest)}"
+    weeks = _weeks_line(feedback.weeks)
+    if weeks:
+        head += "\n" + weeks
+    lines = [f"• {user(f.author)}, {slack_date(f.created_at)}: {escape(shorten(f.text, FEEDBACK_LIMIT))}"
+             for f in feedback.new[:FEEDBACK_SHOWN]]
+    return bounded_lines(head, lines, feedback.new_total)
+
+
+def _still_overdue(facts: DigestFacts | None) -> str:
+    """The one-line digest's reminder of what is still overdue (nothing new, but not nothing)."""
+    if facts is None:
+        return ""
+    parts = []
+    if overdue := len(facts.overdue_milestones()):
+        parts.append(f"{overdue} milestone{'s' if overdue != 1 else ''}")
+    if facts.overdue_docs:
+        parts.append(f"{len(facts.overdue_docs)} record{'s' if len(facts.overdue_docs) != 1 else ''}")
+    return f" Still overdue: {' and '.join(parts)}." if parts else ""
+
+
 def _latest_blocker(digest: Digest) -> str | None:
     for answer in sorted(digest.answers, key=lambda a: a.updated_at, reverse=True):
         if answer.blockers.strip():
@@ -94,7 +171,7 @@ def digest(digest: Digest, slash: str) -> dict[str, Any]:
     name = escape(project.name)
     if digest.nothing_new:
         line = (f":zzz: Nothing new on *{name}* since {slack_date(digest.since)}: still in {phase.title}, "
-                f"day {day}, iteration {project.iteration}.")
+                f"day {day}, iteration {project.iteration}.{_still_overdue(digest.docs)}")
         return message(line, [section(line)])
     gist = f"{name} digest: {phase.title}, day {day}, iteration {project.iteration}"
     gist += f"; {digest.open_total} open alert group{'s' if digest.open_total != 1 else ''}"
@@ -108,6 +185,9 @@ def digest(digest: Digest, slash: str) -> dict[str, Any]:
         section(_moves_section(digest)),
         section(_checkin_section(digest)),
         section(_alerts_section(digest)),
+        *[section(text) for text in _milestone_sections(digest, digest.docs)],
+        section(_docs_section(digest.docs)),
+        section(_feedback_section(digest, digest.feedback)),
         context(f"What changed {since}. You get this as a stakeholder of *{name}*; "
                 f"{code(f'{slash} status')} in the project channel has the full card."),
     ]

@@ -1,5 +1,5 @@
 """The portfolio digest DM (one section per project: phase, days in it, target slip, blockers, open alerts,
-moves since the last one) and the replies to `digest portfolio …`. At most PROJECTS_SHOWN projects are
+moves since the last one, overdue milestones and records, new feedback) and the replies to `digest portfolio …`. At most PROJECTS_SHOWN projects are
 shown in full; the rest are named in one line ending in "and N more", within Slack's limits."""
 
 from __future__ import annotations
@@ -46,7 +46,15 @@ def _project_section(state: ProjectState, now: datetime) -> str:
         lines.append("No blockers in the latest check-in." if state.answers else "No check-in answers yet.")
     alerts = f"{_plural(state.open_alerts, 'open alert group')}" if state.open_alerts else "no open alerts"
     lines.append(f"{alerts} · {_plural(state.moves_since, 'phase move')} since the last portfolio digest")
+    lines.append(_attention_line(state))
     return "\n".join(lines)
+
+
+def _attention_line(state: ProjectState) -> str:
+    milestones, docs, feedback = state.counts
+    overdue = (f":warning: {_plural(milestones, 'milestone')} and {_plural(docs, 'record')} overdue"
+               if milestones or docs else "no milestones or records overdue")
+    return f"{overdue} · {feedback or 'no'} new feedback"
 
 
 def portfolio(portfolio: Portfolio, total: int, slash: str) -> dict[str, Any]:

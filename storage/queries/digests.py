@@ -1,13 +1,17 @@
-"""Digest figures waiting to be drawn; portfolio schedules, their runs, and whose projects they cover."""
+"""Digest figures waiting to be drawn; portfolio schedules, their runs, whose projects they cover, and the
+counts the portfolio shows per project."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from sqlalchemy import or_, select
+from datetime import date, datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.schedules import as_utc, newest_slots, skip_locked
-from storage.tables import DigestFigure, PortfolioRun, PortfolioSchedule, Project, RoleAssignment, Stakeholder
+from storage.tables import (DigestFigure, DocRequest, Feedback, Milestone, PortfolioRun, PortfolioSchedule, Project,
+                            RoleAssignment, Stakeholder)
 
 async def pending_figures(session: AsyncSession, *, limit: int) -> list[int]:
     """Run ids of the oldest figures not yet uploaded."""
@@ -74,3 +78,31 @@ async def portfolio_projects(session: AsyncSession, team_id: str, user_id: str, 
                                        or_(Project.id.in_(stakeholder), Project.id.in_(sponsor)))
                  .order_by(Project.name, Project.id))
     return list((await session.execute(statement)).scalars())
+
+
+class AttentionCounts(NamedTuple):
+    milestones_overdue: int
+    docs_overdue: int
+    feedback_new: int
+
+
+def _count_of(table, *where):
+    return select(func.count()).select_from(table).where(*where).correlate(Project).scalar_subquery()
+
+
+async def attention_counts(session: AsyncSession, project_ids: list[int], *, today: date,
+                           since: datetime | None) -> dict[int, AttentionCounts]:
+    """Per project, in one statement: open milestones due before `today`, overdue documentation requests,
+    feedback given after `since` (all of it when None; what came at `since`
+    was counted by the digest then)."""
+    if not project_ids:
+        return {}
+    statement = select(
+        Project.id,
+        _count_of(Milestone, Milestone.project_id == Project.id, Milestone.done_at.is_(None), Milestone.due < today),
+        _count_of(DocRequest, DocRequest.project_id == Project.id, DocRequest.fulfilled_at.is_(None),
+                  DocRequest.overdue_at.is_not(None)),
+        _count_of(Feedback, Feedback.project_id == Project.id,
+                  Feedback.created_at > since if since is not None else true()),
+    ).where(Project.id.in_(project_ids))
+    return {row[0]: AttentionCounts(*row[1:]) for row in (await session.execute(statement)).all()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
@@ -55,3 +55,10 @@ async def times_since(session: AsyncSession, project_id: int, start: datetime, u
                  .order_by(Feedback.created_at))
     return list((await session.execute(statement)).scalars())
 
+
+
+async def count_since(session: AsyncSession, project_id: int, start: datetime) -> int:
+    """How many pieces of feedback were given from `start`."""
+    statement = (select(func.count()).select_from(Feedback)
+                 .where(Feedback.project_id == project_id, Feedback.created_at >= start))
+    return (await session.execute(statement)).scalar_one()

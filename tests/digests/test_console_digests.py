@@ -4,6 +4,7 @@ digest is asked for from any channel and printed as the DM it is."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
@@ -16,9 +17,14 @@ async def test_the_timeline_is_saved_and_the_portfolio_printed(database_url, tmp
     view = await open_console(database_url, ConsoleFiles.in_folder(tmp_path))
     try:
         await view.type("/crisp project create Churn Radar", "/crisp stakeholder add @bob",
-                        "/crisp phase next moving on", "/crisp phase set business going back")
+                        "/crisp phase next moving on", "/crisp phase set business going back",
+                        f"/crisp milestone add Baseline *v2* due {datetime.now(UTC).date() + timedelta(days=2)}",
+                        "/crisp feedback scores look *off* for <new> customers")
         sent = await view.type("/crisp digest now")
         assert "Digest sent to 1 stakeholder" in sent and "Digest: Churn Radar" in sent
+        assert "*Milestones due:* none overdue, 1 due within a week" in sent and "*Baseline *v2** ·" in sent
+        assert "*Feedback on the model:* 1 new since it started" in sent
+        assert "scores look *off* for <new> customers" in sent
         assert await figure_sweep(view.runtime.services) == "pending=1 uploaded=1 failed=0"
         await view.session.settle()
         printed = "\n".join(view.lines)

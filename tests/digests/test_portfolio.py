@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from storage.queries.targets import set_target
-from storage.tables import PortfolioRun, PortfolioSchedule, Project
+from storage.tables import DocRequest, Feedback, Milestone, PortfolioRun, PortfolioSchedule, Project
 from tests.schedules.helpers import MONDAY_8, dms_to, sweep
 from tests.schedules.test_digest import add_alert_groups, shown, within_slack_limits
 
@@ -136,3 +136,44 @@ async def test_a_slot_missed_past_the_grace_is_recorded_not_sent(runtime, slack,
     clock.advance(timedelta(days=1).total_seconds() - 7 * 3600)
     await sweep(runtime, drain)
     assert len(dms_to(standin, SUE)) == 1
+
+
+async def test_each_project_counts_overdue_milestones_and_records_and_new_feedback(runtime, slack, standin, clock,
+                                                                                 drain):
+    await sue_watches(slack, standin, clock)
+    now = clock.now()
+    async with runtime.db.transaction() as session:
+        first = (await session.execute(select(Project).where(Project.channel_id == "C0P000"))).scalars().one()
+        owned = dict(team_id=first.team_id, project_id=first.id)
+        session.add_all([
+            Milestone(**owned, name="Late", name_key="late", phase=first.phase, added_by=SUE, added_at=now,
+                      due=now.date() - timedelta(days=1)),
+            Milestone(**owned, name="Soon", name_key="soon", phase=first.phase, added_by=SUE, added_at=now,
+                      due=now.date() + timedelta(days=1)),
+            Milestone(**owned, name="Done", name_key="done", phase=first.phase, added_by=SUE, added_at=now,
+                      due=now.date() - timedelta(days=3), done_by=SUE, done_at=now),
+            DocRequest(**owned, phase=first.phase, trigger="phase-exit", requested_by=SUE, requested_at=now,
+                       reminders_sent=3, overdue_at=now),
+            DocRequest(**owned, phase=first.phase, trigger="phase-exit", requested_by=SUE, requested_at=now),
+            *[Feedback(**owned, text=f"Feedback {n}", author=SUE, source="command", created_at=now) for n in range(2)],
+        ])
+    await drain()
+    standin.calls.clear()
+
+    await slack.command("digest portfolio now", user=SUE, channel=ELSEWHERE)
+    await drain()
+    [dm] = dms_to(standin, SUE)
+    assert dm.ok, dm.response
+    first_section, second_section = (block["text"]["text"] for block in dm.args["blocks"][1:3])
+    assert first_section.endswith(":warning: 1 milestone and 1 record overdue · 2 new feedback")
+    assert second_section.endswith("no milestones or records overdue · no new feedback")
+
+    # Feedback is new once: the next portfolio digest counts what came since this one.
+    clock.advance(days=2)
+    await slack.command("feedback the scores drift on Mondays", user="U0ADMIN", channel="C0P000")
+    standin.calls.clear()
+    await slack.command("digest portfolio now", user=SUE, channel=ELSEWHERE)
+    await drain()
+    [dm] = dms_to(standin, SUE)
+    assert dm.args["blocks"][1]["text"]["text"].endswith(
+        ":warning: 2 milestones and 1 record overdue · 1 new feedback")  # Soon is overdue now

@@ -26,8 +26,10 @@ from bot.lifecycle.timeline import timeline
 from storage.queries.lifecycle import TickRow, TransitionRow
 from bot.views import delivery, guide, home, projects, replies, status, team
 from bot.views.mrkdwn import code, escape
-from bot.digests.content import Digest
+from bot.digests.content import Digest, FeedbackFacts
+from bot.docs.summary import DigestFacts
 from bot.digests.portfolio import Portfolio, ProjectState
+from storage.queries.digests import AttentionCounts
 from bot.views import portfolio as portfolio_views
 from bot.schedules.slots import WEEKDAYS, Spec
 from bot.checkins.questions import DEFAULT as DEFAULT_QUESTIONS, Question
@@ -191,9 +193,29 @@ def feedback(**changes) -> Feedback:
     return Feedback(**{**values, **changes})
 
 
+def digest_docs(*, fresh: bool = True) -> DigestFacts:
+    """Milestones done, due and overdue (hostile names, forged ids), overdue requests asking forged people."""
+    today = NOW.date()
+    done = [milestone(id=n, done_by="U1|x><!channel>" if n % 2 else "U0TRUSTED", done_at=NOW - timedelta(hours=n))
+            for n in range(12)] if fresh else []
+    # fresh: some fell due since the last digest (7 days ago); else all were overdue before it
+    due = [milestone(id=20 + n, due=today + timedelta(days=n - 6 if fresh else -10 - n)) for n in range(13)]
+    overdue_at = NOW - timedelta(days=1 if fresh else 30)
+    docs_overdue = [doc_request(id=30 + n, iteration=1 + n % 2, overdue_at=overdue_at, reminders_sent=3)
+                    for n in range(10)] + [doc_request(id=40, asked=[], overdue_at=overdue_at)]
+    return DigestFacts(milestones_done=done, milestones_due=due, overdue_docs=docs_overdue, today=today)
+
+
+def digest_feedback() -> FeedbackFacts:
+    weeks = [(date(2026, 2, 9) + timedelta(weeks=n), n * 3) for n in range(4)]
+    return FeedbackFacts(new=[feedback(id=n, created_at=NOW - timedelta(hours=n)) for n in range(5)], new_total=17,
+                         weeks=weeks)
+
+
 def portfolio_of(count: int) -> Portfolio:
     states = [ProjectState(project() if n % 2 else FORGED, date(2026, 1, 2) if n % 3 else None,
-                           answers() if n % 2 else [], 200 * (n % 2), n) for n in range(min(count, 20))]
+                           answers() if n % 2 else [], 200 * (n % 2), n,
+                           AttentionCounts(n % 3, n % 2, n % 4)) for n in range(min(count, 20))]
     return Portfolio("U0TRUSTED", NOW, NOW - timedelta(days=7) if count else None, states)
 
 
@@ -401,7 +423,13 @@ BUILDERS = {
                                                                "data-preparation": date(2026, 3, 1),
                                                                "evaluation": date(2025, 12, 1)}), SLASH),
                              digests.digest(digest_of(moves=[], checkin=None, answers=[], open_groups=[],
-                                                      open_total=0), SLASH)],
+                                                      open_total=0), SLASH),
+                             digests.digest(digest_of(docs=digest_docs(), feedback=digest_feedback()), SLASH),
+                             digests.digest(digest_of(docs=digest_docs(), feedback=digest_feedback(), first=True,
+                                                      moves=[], open_groups=[], open_total=0), SLASH),
+                             # nothing new, but milestones and records still overdue
+                             digests.digest(digest_of(docs=digest_docs(fresh=False), moves=[], checkin=None,
+                                                      answers=[], open_groups=[], open_total=0), SLASH)],
     digests.sent_reply: lambda: digests.sent_reply(3),
     milestones.due_text: lambda: [milestones.due_text(date(2026, 3, 1)), milestones.due_text(None)],
     milestones.added_announcement: lambda: milestones.added_announcement(project(), milestone()),
@@ -493,8 +521,8 @@ PLAIN_BUILDERS = {
 # Public functions of bot/views that build no view: the primitives views are made of (they take text
 # that is mrkdwn already), the escaping helpers (tested in test_mrkdwn.py) and arithmetic.
 NOT_BUILDERS = {
-    "bot.views.blocks": {"actions", "button", "context", "divider", "header", "line_sections", "message", "mrkdwn", "plain",
-                         "section"},
+    "bot.views.blocks": {"actions", "bounded_lines", "button", "context", "divider", "header", "line_sections",
+                         "message", "mrkdwn", "plain", "section"},
     "bot.views.mrkdwn": {"escape", "code", "user", "channel", "slack_date", "clip", "without_marks", "to_plain"},
     "bot.views.phase_time": {"day_in_phase", "target_slip"},
     "bot.views.targets": {"days_word"},
