@@ -46,16 +46,18 @@ def prompt(project: Project, run: ScheduleRun, *, answered: bool = False) -> dic
                 "It takes a minute.")
         note = f"Answers are taken until {until}; the team sees a summary in {channel(project.channel_id)} then."
         label = "Answer the check-in"
-    return message(line, [section(line), context(note),
-                          actions(button(label, ActionId.CHECKIN_OPEN, value=_value(run),
-                                         style=None if answered else "primary"))])
+    return message(line, [section(line), context(note), actions(answer_button(run, label, primary=not answered))])
+
+
+def answer_button(run: ScheduleRun, label: str, *, primary: bool) -> dict[str, Any]:
+    """Opens the run's form (prefilled once answered): the DM's, the reminder's and App Home's button."""
+    return button(label, ActionId.CHECKIN_OPEN, value=_value(run), style="primary" if primary else None)
 
 
 def reminder(project: Project, run: ScheduleRun) -> dict[str, Any]:
     until = slack_date(run.closes_at) if run.closes_at else "soon"
     line = f":hourglass_flowing_sand: A reminder: the check-in for *{escape(project.name)}* closes {until}."
-    return message(line, [section(line), actions(button("Answer the check-in", ActionId.CHECKIN_OPEN,
-                                                        value=_value(run), style="primary"))])
+    return message(line, [section(line), actions(answer_button(run, "Answer the check-in", primary=True))])
 
 
 def form(project: Project, run: ScheduleRun | None, answer: CheckinAnswer | None,

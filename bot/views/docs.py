@@ -218,10 +218,31 @@ def status_line(pending: int, overdue: int, slash: str) -> str:
     return "*Documentation:* " + " · ".join(parts) + f" (`{slash} docs`)"
 
 
+def _phases_named(requests: Sequence[DocRequest]) -> str:
+    return ", ".join(Phase(r.phase).title + (" (overdue)" if r.overdue_at is not None else "") for r in requests)
+
+
 def home_line(requests: Sequence[DocRequest], slash: str) -> str | None:
     """App Home: the records asked of the person in one project."""
     if not requests:
         return None
-    named = ", ".join(Phase(r.phase).title + (" (overdue)" if r.overdue_at is not None else "") for r in requests)
+    named = _phases_named(requests)
     return f":memo: Documentation asked of you: {named} (`{slash} docs`)"
 
+
+
+def home_unassigned_line(requests: Sequence[DocRequest], slash: str) -> str | None:
+    """App Home, for a project's leads: the records requested of nobody (no one held the role, no product
+    owner stood in), so they are not lost; anyone on the team may submit them."""
+    if not requests:
+        return None
+    named = _phases_named(requests)
+    return f":memo: Documentation nobody was asked for: {named}; anyone on the team can submit it (`{slash} docs`)"
+
+
+def home_submit_buttons(requests: Sequence[DocRequest], at_most: int) -> list[dict[str, Any]]:
+    """One Submit button per (phase, iteration) of these requests, the same as `docs` shows."""
+    targets = list(dict.fromkeys((r.project_id, r.phase, r.iteration) for r in requests))
+    return [_open_button(project_id, phase, iteration,
+                         f"Submit {Phase(phase).title}" + (f" ({iteration})" if iteration > 1 else ""), primary=True)
+            for project_id, phase, iteration in targets[:at_most]]

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
-from storage.tables import CheckinAway, CheckinEarly, CheckinPrompt, CheckinQuestions, Schedule
+from storage.tables import CheckinAway, CheckinEarly, CheckinPrompt, CheckinQuestions
 
 _AWAY = CheckinAway.__table__.c
 
@@ -64,15 +64,6 @@ async def early_answers(session: AsyncSession, schedule_id: int, slot: datetime)
     statement = (select(CheckinEarly).where(CheckinEarly.schedule_id == schedule_id, CheckinEarly.slot == slot)
                  .order_by(CheckinEarly.id))
     return list((await session.execute(statement)).scalars())
-
-
-async def checkin_schedules(session: AsyncSession, project_ids: list[int]) -> dict[int, Schedule]:
-    """The enabled check-in schedule of each of these projects that has one (for App Home)."""
-    if not project_ids:
-        return {}
-    statement = select(Schedule).where(Schedule.project_id.in_(project_ids), Schedule.kind == "checkin",
-                                       Schedule.enabled.is_(True))
-    return {row.project_id: row for row in (await session.execute(statement)).scalars()}
 
 
 async def add_prompts(session: AsyncSession, rows: list[dict[str, Any]]) -> None:

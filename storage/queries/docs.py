@@ -106,17 +106,22 @@ async def open_of_project(session: AsyncSession, project_id: int) -> list[tuple[
             (await session.execute(_OPEN_OF_PROJECT, {"project_id": project_id})).all()]
 
 
-async def asked_of(session: AsyncSession, project_ids: list[int], user_id: str) -> dict[int, list[DocRequest]]:
-    """The open requests of these projects that asked `user_id`, per project (App Home). The JSON list is
-    read in Python: the same on both databases, and a project has few open requests."""
+async def for_home(session: AsyncSession, project_ids: list[int], user_id: str, leading: list[int]
+                   ) -> tuple[dict[int, list[DocRequest]], dict[int, list[DocRequest]]]:
+    """App Home, one statement: per project, the open requests that asked `user_id`, and (in the projects
+    of `leading`) those that asked nobody. The JSON list is read in Python: the same on both databases,
+    and a project has few open requests."""
     if not project_ids:
-        return {}
+        return {}, {}
     statement = select(DocRequest).where(DocRequest.project_id.in_(project_ids), _OPEN).order_by(DocRequest.id)
-    found: dict[int, list[DocRequest]] = {}
+    asked: dict[int, list[DocRequest]] = {}
+    unassigned: dict[int, list[DocRequest]] = {}
     for request in (await session.execute(statement)).scalars():
         if any(isinstance(entry, dict) and entry.get("user") == user_id for entry in request.asked):
-            found.setdefault(request.project_id, []).append(request)
-    return found
+            asked.setdefault(request.project_id, []).append(request)
+        elif not request.asked and request.project_id in leading:
+            unassigned.setdefault(request.project_id, []).append(request)
+    return asked, unassigned
 
 
 async def overdue_of_project(session: AsyncSession, project_id: int) -> list[DocRequest]:

@@ -245,7 +245,12 @@ BUILDERS = {
         [home.MyProject(project(), ("product-owner", FORGED_ROLE), True, missing=(Role.SPONSOR,),
                         open_tasks=GENERIC_TASKS[Phase.MODELING], open_alerts=3, unacknowledged_alerts=2),
          home.MyProject(FORGED, (), True, open_alerts=1),
-         home.MyProject(project(), ("qa",), False, next_checkin=({"s": 1, "t": 2}, NOW))], [project(), FORGED], NOW,
+         home.MyProject(project(), ("qa",), False, next_checkin=({"s": 1, "t": 2}, NOW)),
+         home.MyProject(FORGED, ("product-owner",), False, next_checkin=({"s": 1, "t": 2}, NOW), answered_early=True,
+                        open_checkin=home.OpenCheckin(run(), False, NOW),
+                        docs_unassigned=tuple(doc_request(asked=[], phase=p.value, iteration=2) for p in Phase)),
+         home.MyProject(project(), ("qa",), False, open_checkin=home.OpenCheckin(run(), True, None),
+                        docs_asked=(doc_request(),))], [project(), FORGED], NOW,
         SLASH),
     home.project_line: lambda: home.project_line(FORGED, NOW),
     home.waiting_lines: lambda: home.waiting_lines(home.MyProject(project(), (), False, missing=(Role.QA,),
@@ -481,6 +486,9 @@ BUILDERS = {
     docs.status_line: lambda: [docs.status_line(2, 1, SLASH), docs.status_line(0, 0, SLASH)],
     docs.home_line: lambda: [docs.home_line([doc_request(), doc_request(overdue_at=NOW)], SLASH),
                              docs.home_line([], SLASH)],
+    docs.home_unassigned_line: lambda: [docs.home_unassigned_line([doc_request(asked=[]),
+                                                                   doc_request(asked=[], overdue_at=NOW)], SLASH),
+                                        docs.home_unassigned_line([], SLASH)],
     export_views.on_its_way: lambda: [export_views.on_its_way(project(), True),
                                       export_views.on_its_way(FORGED, False)],
     export_views.comment: lambda: [export_views.comment(project(), "U0TRUSTED"), export_views.comment(FORGED, ""),
@@ -530,10 +538,12 @@ NOT_BUILDERS = {
     # Reading back the context views put into buttons and forms.
     "bot.views.carried": {"small_json", "row_id", "count"},
     # Block ids of a form's fields.
-    "bot.views.checkins": {"extra_block"},
     "bot.views.checkin_questions": {"block_of"},
     # link() takes a URL the formats checked; action_note() takes mrkdwn composed by the alerts service.
     "bot.views.alerts": {"link", "duration", "color", "action_note"},
+    # Buttons with Crisp's own labels and a row's ids as their value (home_view shows both).
+    "bot.views.checkins": {"extra_block", "answer_button"},
+    "bot.views.docs": {"home_submit_buttons"},
     # A file name made of the project's slug (letters, digits and dashes) and the date.
     "bot.views.export": {"filename"},
 }
