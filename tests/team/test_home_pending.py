@@ -5,12 +5,14 @@ documentation requests that asked nobody (with Submit). Signed HTTP, the stand-i
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 
 from bot.onboarding import home as home_state
+from bot.views import home
 from bot.views.ids import ActionId, CallbackId
-from storage.tables import DocRecord
+from storage.tables import DocRecord, DocRequest, Project, ScheduleRun
 from tests.conftest import count_rows
 from tests.docs.helpers import doc_values, project_in_modeling
 from tests.schedules.helpers import ALICE, BOB, CHANNEL, dms_to, project_with_team, sweep
@@ -160,3 +162,25 @@ async def test_home_reads_in_the_same_few_statements_however_many_projects(runti
     many = await statements()
     print(f"\nApp Home: {one} statements for one project, {many} for seven")
     assert one == many <= 9
+
+
+def test_busy_projects_keep_home_within_a_hundred_blocks():
+    """Every project with an open check-in, an early one and records nobody was asked for takes three blocks:
+    fewer projects are shown, and the rest are counted."""
+    now = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    mine = []
+    for n in range(40):
+        project = Project(id=n + 1, team_id="T0CRISP", channel_id=f"C{n}", name=f"P{n}", slug=f"p{n}", phase="modeling",
+                          phase_since=now, created_by="U0ADMIN", created_at=now)
+        run = ScheduleRun(id=n + 1, team_id="T0CRISP", project_id=n + 1, kind="checkin", slot=now, started_by="crisp",
+                          asked=[ALICE], opened_at=now, closes_at=now + timedelta(hours=4))
+        request = DocRequest(id=n + 1, team_id="T0CRISP", project_id=n + 1, phase="modeling", trigger="milestone",
+                             asked=[], requested_by=BOB, requested_at=now)
+        mine.append(home.MyProject(project, ("product-owner",), False, next_checkin=({"s": n, "t": 1}, now),
+                                   open_checkin=home.OpenCheckin(run, False, run.closes_at),
+                                   docs_unassigned=(request,)))
+    view = home.home_view(mine, [m.project for m in mine], now, "/crisp")
+    assert len(view["blocks"]) <= 100
+    assert view["blocks"][-1]["elements"][0]["text"].startswith("`/crisp help`")
+    more = [b for b in view["blocks"] if b["type"] == "context" and "more of yours" in b["elements"][0]["text"]]
+    assert len(more) == 1
