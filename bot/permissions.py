@@ -17,6 +17,7 @@ class Action(enum.Enum):
     CREATE_PROJECT = "create a project"
     ARCHIVE_PROJECT = "archive the project"
     CHANGE_PHASE = "change the phase"
+    SET_TARGETS = "set phase targets"
     MANAGE_TEAM = "manage roles and stakeholders"
     SET_OBJECTIVE = "set the project's goal and success metric"
     MANAGE_SCHEDULES = "manage schedules"
@@ -30,6 +31,7 @@ ALLOWED_ROLES: dict[Action, frozenset[str] | None] = {
     Action.CREATE_PROJECT: None,
     Action.ARCHIVE_PROJECT: PROJECT_LEADS,
     Action.CHANGE_PHASE: PROJECT_LEADS,
+    Action.SET_TARGETS: PROJECT_LEADS,
     Action.MANAGE_TEAM: PROJECT_LEADS,
     Action.SET_OBJECTIVE: PROJECT_LEADS,
     Action.MANAGE_SCHEDULES: PROJECT_LEADS,

@@ -67,5 +67,5 @@ COMMANDS = [
             action=Action.CHANGE_PHASE, needs_project=True),
     Command(("phase", "history"), "every move with who, when, note and time spent", history, needs_project=True),
     Command(("phase", "target"), "when a phase should end; status shows days ahead or behind", set_target,
-            args="PHASE YYYY-MM-DD", action=Action.CHANGE_PHASE, needs_project=True),
+            args="PHASE YYYY-MM-DD", action=Action.SET_TARGETS, needs_project=True),
 ]

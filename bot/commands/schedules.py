@@ -29,7 +29,7 @@ async def _every(invocation: Invocation, kind: str) -> Reply:
         raise UserError("`local` is for check-ins (each member asked in their own time zone); a digest needs one "
                         "IANA zone. Nothing was changed.")
     outcome = await service.set_schedule(invocation.services, invocation.caller, invocation.project, kind, spec)
-    return Reply(views.schedule_reply(kind, outcome.spec, outcome.next_at))
+    return Reply(views.schedule_reply(kind, outcome.spec, outcome.next_at, replaced=outcome.replaced))
 
 
 async def _off(invocation: Invocation, kind: str) -> Reply:

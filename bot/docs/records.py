@@ -77,7 +77,7 @@ def cleaned(phase: Phase, values: dict[str, Any]) -> tuple[dict[str, str], str |
     typed = clean_text(raw_link if isinstance(raw_link, str) else "", single_line=True)
     link = safe_url(typed)
     if typed and (link is None or len(link) > LINK_LIMIT):
-        errors["link"] = f"Give a web address starting with https:// (up to {LINK_LIMIT} characters)."
+        errors["link"] = f"Give a web address starting with http:// or https:// (up to {LINK_LIMIT} characters)."
     if errors:
         raise FormErrors(errors)
     return fields, link

@@ -39,7 +39,7 @@ def parse_target(text: str, today: date) -> tuple[Phase, date]:
 
 
 async def set_target(services: Services, caller: Caller, project: Project, text: str) -> tuple[Phase, date]:
-    caller.require(Action.CHANGE_PHASE)
+    caller.require(Action.SET_TARGETS)
     now = services.clock.now()
     phase, target = parse_target(text, today_in(services.settings.default_timezone, now))
     async with services.db.transaction() as session:

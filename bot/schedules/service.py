@@ -24,6 +24,7 @@ KINDS = ("checkin", "digest")
 class Outcome:
     spec: Spec
     next_at: datetime | None
+    replaced: Spec | None = None  # the schedule it replaced (one that was on, and differed)
 
 
 def spec_of(schedule: Schedule) -> Spec:
@@ -36,6 +37,10 @@ async def set_schedule(services: Services, caller: Caller, project: Project, kin
     try:
         async with services.db.transaction() as session:
             row = await rows.schedule_of(session, project.id, kind)
+            replaced = spec_of(row) if row is not None and row.enabled else None
+            if replaced is not None and (replaced.days_text, replaced.at_text, replaced.tz) == \
+                    (spec.days_text, spec.at_text, spec.tz):
+                replaced = None
             if row is None:
                 row = Schedule(team_id=project.team_id, project_id=project.id, kind=kind, days=spec.days_text,
                                at_time=spec.at_text, tz=spec.tz, enabled=True, since=now,
@@ -50,11 +55,12 @@ async def set_schedule(services: Services, caller: Caller, project: Project, kin
                                action=f"{kind}.scheduled", now=now, schedule=row.id, days=spec.days_text,
                                at=spec.at_text, tz=spec.tz)
             await services.outbox.post(session, project.team_id, project.channel_id,
-                                       views.schedule_announcement(project, kind, spec, caller.user_id, next_at),
+                                       views.schedule_announcement(project, kind, spec, caller.user_id, next_at,
+                                                                  replaced=replaced),
                                        requested_by=caller.user_id)
     except IntegrityError:
         raise UserError("Someone set this schedule at the same moment; nothing changed. Please try again.") from None
-    return Outcome(spec, next_at)
+    return Outcome(spec, next_at, replaced)
 
 
 async def turn_off(services: Services, caller: Caller, project: Project, kind: str) -> bool:

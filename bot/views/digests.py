@@ -89,7 +89,7 @@ def _alerts_section(digest: Digest) -> str:
 
 
 def _since(digest: Digest) -> str:
-    return "since it started" if digest.first else "since the last digest"
+    return "since the project started" if digest.first else "since the last digest"
 
 
 def _milestone_sections(digest: Digest, facts: DigestFacts | None) -> list[str]:
@@ -178,7 +178,7 @@ def digest(digest: Digest, slash: str) -> dict[str, Any]:
     blocker = _latest_blocker(digest)
     if blocker:
         gist += f"; latest blocker: {blocker}"
-    since = "since it started" if digest.first else f"since the last digest ({slack_date(digest.since)})"
+    since = _since(digest) if digest.first else f"since the last digest ({slack_date(digest.since)})"
     blocks = [
         header(f"Digest: {project.name}"),
         section(_phase_line(digest)),

@@ -128,7 +128,7 @@ def status_line(open_count: int, overdue_names: Sequence[str], overdue_count: in
     if not open_count:
         return "*Milestones:* none open"
     line = f"*Milestones:* {open_count} open"
-    if overdue_count:
-        more = f" and {overdue_count - len(overdue_names)} more" if overdue_count > len(overdue_names) else ""
-        line += f" · :warning: *{overdue_count} overdue*: " + ", ".join(escape(n) for n in overdue_names) + more
-    return line
+    if not overdue_count:
+        return line + " · none overdue"
+    more = f" and {overdue_count - len(overdue_names)} more" if overdue_count > len(overdue_names) else ""
+    return line + f" · :warning: *{overdue_count} overdue*: " + ", ".join(escape(n) for n in overdue_names) + more

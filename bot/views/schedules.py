@@ -28,18 +28,23 @@ def describe(spec: Spec) -> str:
     return f"{days} at {spec.at_text} ({spec.tz})"
 
 
-def schedule_reply(kind: str, spec: Spec, next_at: datetime | None) -> dict[str, Any]:
-    line = f":calendar: {KIND_TITLES[kind]} {describe(spec)}."
+def schedule_reply(kind: str, spec: Spec, next_at: datetime | None, *,
+                   replaced: Spec | None = None) -> dict[str, Any]:
+    line = f":calendar: {KIND_TITLES[kind]} {describe(spec)}{_replacing(replaced)}."
     if next_at is not None:
         line += f" The next: {slack_date(next_at)}."
     return message(line, [section(line)])
 
 
+def _replacing(replaced: Spec | None) -> str:
+    return f"; this replaces {describe(replaced)}" if replaced is not None else ""
+
+
 def schedule_announcement(project: Project, kind: str, spec: Spec, actor_id: str,
-                          next_at: datetime | None) -> dict[str, Any]:
+                          next_at: datetime | None, *, replaced: Spec | None = None) -> dict[str, Any]:
     who = "the team is asked" if kind == "checkin" else "stakeholders get a digest"
     line = (f":calendar: {user(actor_id)} scheduled {KIND_NOUNS[kind]}s for *{escape(project.name)}*: "
-            f"{who} {describe(spec)}.")
+            f"{who} {describe(spec)}{_replacing(replaced)}.")
     blocks = [section(line)]
     if next_at is not None:
         blocks.append(context(f"Next: {slack_date(next_at)}"))
@@ -64,4 +69,4 @@ def next_line(kind: str, spec: Spec | None, next_at: datetime | None, slash: str
     """For the status card."""
     if spec is None or next_at is None:
         return f"*Next {KIND_NOUNS[kind]}:* not scheduled ({code(f'{slash} {kind} every DAYS at HH:MM')})"
-    return f"*Next {KIND_NOUNS[kind]}:* {slack_date(next_at)} ({describe(spec)})"
+    return f"*Next {KIND_NOUNS[kind]}:* {slack_date(next_at)} · {describe(spec)}"

@@ -23,7 +23,7 @@ async def test_the_timeline_is_saved_and_the_portfolio_printed(database_url, tmp
         sent = await view.type("/crisp digest now")
         assert "Digest sent to 1 stakeholder" in sent and "Digest: Churn Radar" in sent
         assert "*Milestones due:* none overdue, 1 due within a week" in sent and "*Baseline *v2** ·" in sent
-        assert "*Feedback on the model:* 1 new since it started" in sent
+        assert "*Feedback on the model:* 1 new since the project started" in sent
         assert "scores look *off* for <new> customers" in sent
         assert await figure_sweep(view.runtime.services) == "pending=1 uploaded=1 failed=0"
         await view.session.settle()

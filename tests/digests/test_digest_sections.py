@@ -47,13 +47,13 @@ async def test_sections_say_what_is_done_due_overdue_and_fed_back_and_only_news_
         await docs_sweep(runtime.services)
 
     first = shown(await digest_now(slack, standin, drain))
-    assert "*Milestones done since it started:* 1" in first and "~Undated~" in first
+    assert "*Milestones done since the project started:* 1" in first and "~Undated~" in first
     assert "*Milestones due:* 2 overdue, 0 due within a week" in first
     assert first.index("*Baseline*") < first.index("*Audit*") < first.index("*Milestones due") + 400
     assert "Far off" not in first  # due in March: neither overdue nor within a week
     assert "*Overdue documentation:* 1 record still missing" in first
     assert f"Modeling: asked <@{ALICE}> (Data scientist), overdue since" in first
-    assert "*Feedback on the model:* 1 new since it started" in first
+    assert "*Feedback on the model:* 1 new since the project started" in first
     assert "Per week (from Monday): 22 Dec: 0 · 29 Dec: 0 · 5 Jan: 1 · 12 Jan: 0 (this week)" in first
     assert "the churn scores flag loyal customers" in first
 
@@ -151,11 +151,11 @@ async def test_500_milestones_200_alerts_100_feedback_50_overdue_docs_stay_withi
         assert body["text"].startswith("Churn Radar digest: Business understanding, day 22, iteration 1; "
                                        "200 open alert groups; latest blocker: Waiting on the billing export")
         assert "*Open alerts:* 200 groups" in text and "and 195 more" in text
-        assert "*Milestones done since it started:* 200" in text and "_and 190 more_" in text
+        assert "*Milestones done since the project started:* 200" in text and "_and 190 more_" in text
         assert "*Milestones due:* 152 overdue, 50 due within a week" in text and "_and 192 more_" in text
         assert "*Overdue documentation:* 50 records still missing" in text and "_and 42 more_" in text
         assert "Data preparation: asked <@U0ALICE> (Data scientist)" in text
-        assert "*Feedback on the model:* 100 new since it started" in text and "_and 95 more_" in text
+        assert "*Feedback on the model:* 100 new since the project started" in text and "_and 95 more_" in text
         # Typed text reads as typed, escaped once; nothing live comes out of it.
         assert "*&lt;!channel&gt; launch review*" in text and "*&lt;@U1&gt; sign-off*" in text
         assert "&amp;lt;!here&amp;gt; the scores for &lt;@U1&gt; are" in text

@@ -61,7 +61,8 @@ async def test_milestone_done_in_modeling_asks_the_data_scientist_end_to_end(run
     assert answer.json["response_action"] == "errors"
     assert answer.json["errors"] == {BlockId.DOC_FIELD_PREFIX + "metrics": "Metrics is needed for the Modeling record."}
     answer = await slack.submit(form, doc_values(MODELING_FIELDS, link="javascript:alert(1)"), user=ALICE)
-    assert list(answer.json["errors"]) == [BlockId.DOC_LINK]
+    assert answer.json["errors"] == {BlockId.DOC_LINK: "Give a web address starting with http:// or https:// "
+                                                       "(up to 500 characters)."}
     assert await count_rows(runtime, DocRecord) == 0
 
     fields = {**MODELING_FIELDS, "hyperparameters": HOSTILE}

@@ -40,6 +40,8 @@ async def test_adding_listing_and_completing_milestones(runtime, slack, standin,
     answer = await slack.command("milestone add  baseline   MODEL ", channel=CHANNEL, user="U0ALICE")
     assert "already has a milestone called baseline MODEL; nothing was added" in answer.json["text"]
     assert await count_rows(runtime, Milestone) == 3
+    card = await slack.command("status", channel=CHANNEL)
+    assert "*Milestones:* 3 open · none overdue" in json.dumps(card.json, ensure_ascii=False)  # as README says
 
     clock.advance(days=3)  # Thursday 8 January: Error analysis (due the 7th) is overdue
     answer = await slack.command("milestones", channel=CHANNEL)
@@ -50,8 +52,8 @@ async def test_adding_listing_and_completing_milestones(runtime, slack, standin,
     assert "1 day overdue" in shown
 
     card = await slack.command("status", channel=CHANNEL)
-    card_text = json.dumps(card.json)
-    assert "*Milestones:* 3 open" in card_text and "*1 overdue*: Error analysis" in card_text
+    card_text = json.dumps(card.json, ensure_ascii=False)
+    assert "*Milestones:* 3 open · :warning: *1 overdue*: Error analysis" in card_text
 
     # Unknown: an ephemeral line naming the open ones; nothing changed.
     answer = await slack.command("milestone done Basline", channel=CHANNEL, user="U0ALICE")

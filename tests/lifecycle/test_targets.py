@@ -17,7 +17,8 @@ from tests.slack_text import assert_nothing_live
 async def test_a_target_shows_days_ahead_then_behind(runtime, slack, standin, clock, drain):
     await project_with_team(slack, clock)  # Monday 2026-01-05, in business understanding
     refused = await slack.command("phase target modeling 2026-02-01", user=BOB, channel=CHANNEL)
-    assert refused.json["text"].startswith("Refused")
+    assert refused.json["text"].startswith("Refused: only Crisp admins and the project's product owner or product "
+                                           "manager may set phase targets."), refused.json
     for text, fragment in (("modeling 2026-02-30", "not a day of the calendar"),
                            ("modeling 1/2/2026", "not a date"),
                            ("modelling stuff 2026-02-01", "one date after the phase"),

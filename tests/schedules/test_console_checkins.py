@@ -76,4 +76,4 @@ async def test_answer_early_from_the_home_tab_in_the_console(console):  # noqa: 
     async with console.runtime.db.read() as session:
         [row] = (await session.execute(select(CheckinEarly))).scalars().all()
     assert row.answer["progress"] == "Away tomorrow; audit done" and row.answer["confidence"] == "on-track"
-    assert "Answer early" in done  # the home tab, published again
+    assert "You answered early — Edit" in done  # the home tab, published again

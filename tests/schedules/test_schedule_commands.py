@@ -36,7 +36,16 @@ async def test_checkin_every_stores_and_announces(runtime, slack, standin, drain
     answer = await slack.command("digest every mon,wed,fri at 7:30", channel=CHANNEL)
     assert "Stakeholder digests every Mon, Wed, Fri at 07:30 (UTC)" in answer.json["text"]  # DEFAULT_TIMEZONE
     answer = await slack.command("checkin every daily at 10:15 UTC", channel=CHANNEL)
-    assert "every day at 10:15 (UTC)" in answer.json["text"]
+    assert answer.json["text"].startswith(":calendar: Check-ins every day at 10:15 (UTC); this replaces every "
+                                          "weekday at 09:00 (Europe/Berlin).")
+    await drain()
+    texts = [c.args["text"] for c in standin.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
+    assert "every day at 10:15 (UTC); this replaces every weekday at 09:00 (Europe/Berlin)." in texts[-1]
+    # The same schedule again replaces nothing.
+    answer = await slack.command("checkin every daily at 10:15 UTC", channel=CHANNEL)
+    assert "replaces" not in answer.json["text"]
+    answer = await slack.command("digest every mon,wed,fri at 7:30 UTC", channel=CHANNEL)
+    assert "replaces" not in answer.json["text"]
     rows = await schedules(runtime)
     assert [(r.kind, r.days, r.at_time) for r in rows] == [("checkin", "mon,tue,wed,thu,fri,sat,sun", "10:15"),
                                                           ("digest", "mon,wed,fri", "07:30")]
@@ -45,6 +54,12 @@ async def test_checkin_every_stores_and_announces(runtime, slack, standin, drain
     answer = await slack.command("checkin off", channel=CHANNEL)
     assert "were not scheduled" in answer.json["text"]
     assert [r.enabled for r in await schedules(runtime)] == [False, True]
+    # One that was off is not replaced; one that was on is named.
+    answer = await slack.command("checkin every weekdays at 09:00 UTC", channel=CHANNEL)
+    assert "replaces" not in answer.json["text"]
+    answer = await slack.command("digest every weekdays at 8:00", channel=CHANNEL)
+    assert "digests every weekday at 08:00 (UTC); this replaces every Mon, Wed, Fri at 07:30 (UTC)." in \
+        answer.json["text"]
 
 
 async def test_bad_schedules_name_the_problem_and_store_nothing(runtime, slack):
@@ -96,5 +111,6 @@ async def test_the_status_card_shows_the_next_check_in_and_digest(runtime, slack
     shown = str(card.json["blocks"])
     # Monday 09:00 in Berlin is 08:00 UTC
     monday = int(datetime(2026, 1, 12, 8, 0, tzinfo=UTC).timestamp())
-    assert f"*Next check-in:* <!date^{monday}^" in shown and "every weekday at 09:00 (Europe/Berlin)" in shown
+    assert f"*Next check-in:* <!date^{monday}^" in shown
+    assert "|2026-01-12 08:00 UTC> · every weekday at 09:00 (Europe/Berlin)" in shown  # one pair of parentheses
     assert "*Next digest:* not scheduled" in shown
