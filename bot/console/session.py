@@ -151,13 +151,12 @@ class ConsoleSession:
             stored = self.standin.files.get(shown.get("id")) or {}
             content = stored.get("content") or b""
             name = re.sub(r"[^A-Za-z0-9._-]+", "-", str(shown.get("name") or "file")).strip("-.") or "file"
-            path = self.uploads / f"{shown.get('id')}-{name}"
-            path.write_bytes(content)
+            path = _write_new(self.uploads, f"{shown.get('id')}-{name}", content)
             channel = call.args.get("channel_id")
             heading = f"{self._where(channel)} — Crisp shared a file: {shown.get('title') or name}"
             lines = [f"saved to {path} ({len(content):,} bytes)"]
             if comment:
-                lines.insert(0, render_message({"text": comment}).text)
+                lines.insert(0, render_message(self.with_names({"text": comment})).text)
             self.out(f"── {heading}\n{_indent(chr(10).join(lines))}")
 
     def _where(self, channel: str | None) -> str:
@@ -419,6 +418,22 @@ class ConsoleSession:
     async def close(self) -> None:
         if self.http is not None:
             await self.http.close()
+
+
+def _write_new(folder: Path, name: str, content: bytes) -> Path:
+    """Writes `content` under `name` in `folder`, or under `name` with -2, -3 … before its suffix when a file
+    of that name is there already: the stand-in numbers files afresh in every run, and an earlier run's file
+    is kept, never overwritten."""
+    base = path = folder / name
+    number = 1
+    while True:
+        try:
+            with path.open("xb") as handle:
+                handle.write(content)
+            return path
+        except FileExistsError:
+            number += 1
+            path = base.with_name(f"{base.stem}-{number}{base.suffix}")
 
 
 def _indent(text: str) -> str:
