@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.services import Services
 from bot.workspaces import service as workspaces
+from bot.workspaces.tokens import TokenUnavailable
 
 # Events that must reach Bolt whatever the workspace's state: they are how it learns the state.
 ALWAYS_PASS_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
@@ -50,9 +51,16 @@ async def refusal(services: Services, body: dict[str, Any]) -> dict[str, Any] | 
     if not await states.is_uninstalled(team_id):
         return None
     if services.multi_workspace and services.tokens is not None \
-            and await services.tokens.bot_token(team_id, body.get("enterprise_id")) is not None:
+            and await _has_token(services, team_id, body.get("enterprise_id")):
         await workspaces.installed(services, team_id)  # installed again elsewhere: resume it now
         return None
     if "command" in body:
         return {"response_type": "ephemeral", "text": reinstall_text(services)}
     return {}
+
+
+async def _has_token(services: Services, team_id: str, enterprise_id: str | None) -> bool:
+    try:
+        return await services.tokens.bot_token(team_id, enterprise_id) is not None
+    except TokenUnavailable:
+        return True  # installed again; its token is being refreshed

@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.workspaces.store import CrispInstallationStore
+from bot.workspaces.tokens import TokenUnavailable
 from storage.queries import slack_installs as rows
 from storage.queries.slack_installs import aware_utc, naive_utc
 
@@ -36,9 +37,6 @@ CACHE_SECONDS = 10.0
 LEASE_SECONDS = 30.0
 WAIT_FOR_REFRESH_SECONDS = 10.0
 POLL_SECONDS = 0.05
-# On the ack path a token is refreshed inline only when this little time is left; otherwise the request
-# goes on with the still-valid token and the refresh runs beside it.
-ACK_PATH_INLINE_REFRESH_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,11 @@ class InstalledTokens:
     # -- TokenSource -------------------------------------------------------
     async def bot_token(self, team_id: str, enterprise_id: str | None = None) -> str | None:
         bot = await self.fresh(team_id, enterprise_id)
-        return bot.token if bot is not None else None
+        if bot is not None:
+            return bot.token
+        if await self.installed(team_id, enterprise_id) is not None:
+            raise TokenUnavailable(f"the bot token of {team_id} expired and Slack has not refreshed it yet")
+        return None
 
     # -- reads -------------------------------------------------------------
     def drop_cached(self, enterprise_id: str | None, team_id: str | None) -> None:
@@ -129,14 +131,14 @@ class InstalledTokens:
         return await self._refresh((enterprise_id, team_id))
 
     async def for_request(self, team_id: str | None, enterprise_id: str | None = None) -> InstalledBot | None:
-        """For the ack path: the stored bot now. A token in its rotation window but still valid for a while
-        is refreshed beside the request, not before it; an (almost) expired one is refreshed first."""
+        """For the ack path: the stored bot now, never a Slack call. A token in its rotation window, or even
+        expired, is refreshed beside the request: commands are answered from the database, and the outbox
+        asks for a fresh token before each call (`bot_token`). So a refresh Slack refuses for a while never
+        turns a workspace's commands into "reinstall" answers."""
         bot = await self.installed(team_id, enterprise_id)
         now = self.clock.now()
         if bot is None or not self.expiring(bot, now):
             return bot
-        if bot.seconds_left(now) <= ACK_PATH_INLINE_REFRESH_SECONDS:
-            return await self._refresh((enterprise_id, team_id))
         key = (enterprise_id, team_id)
         if key not in self._refreshing:
             task = asyncio.create_task(self._refresh(key), name=f"token-refresh-{team_id}")

@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from bot.workspaces.installed import ROTATION_WINDOW_MINUTES
+from bot.workspaces.tokens import TokenUnavailable
 from tests.workspaces.oauth_helpers import install, oauth_runtime, oauth_slack, start_oauth_runtime  # noqa: F401
 
 TEAM = "T0ALPHA"
@@ -98,7 +99,8 @@ async def test_an_expired_token_that_cannot_be_refreshed_is_not_used(oauth_runti
     await installed(oauth_runtime, standin)
     clock.advance(hours=13)
     standin.fail("oauth.v2.access", status=500)
-    assert await oauth_runtime.installed_tokens.bot_token(TEAM) is None
+    with pytest.raises(TokenUnavailable):  # installed, so its calls wait rather than park
+        await oauth_runtime.installed_tokens.bot_token(TEAM)
 
 
 async def test_the_ack_path_refreshes_beside_the_request(oauth_runtime, oauth_slack, standin, clock):
@@ -118,3 +120,40 @@ async def test_the_ack_path_refreshes_beside_the_request(oauth_runtime, oauth_sl
     await asyncio.gather(*oauth_runtime.installed_tokens._refreshing.values())
     assert await oauth_runtime.installed_tokens.bot_token(TEAM) not in (None, old)
     assert len(refreshes(standin)) == 1
+
+
+async def test_an_expired_token_whose_refresh_fails_still_answers_commands_from_the_database(
+        oauth_runtime, oauth_slack, standin, clock):
+    """Slack refusing the refresh for a while must not turn the workspace's commands into errors, nor make
+    the ack path wait for Slack."""
+    from tests.workspaces.oauth_helpers import command_from
+
+    await installed(oauth_runtime, standin)
+    clock.advance(hours=13)  # past the token's expiry
+    standin.fail("oauth.v2.access", status=500, times=50)
+    before = len(standin.calls)
+
+    answer = await command_from(oauth_slack, TEAM, "project list")
+
+    assert answer.status == 200 and "No active projects" in answer.json["text"]
+    assert not [c for c in standin.calls[before:] if c.method in ("chat.postMessage", "auth.test")]
+    await asyncio.gather(*oauth_runtime.installed_tokens._refreshing.values(), return_exceptions=True)
+
+
+async def test_messages_of_a_workspace_whose_refresh_fails_wait_and_go_out_once_slack_refreshes(
+        oauth_runtime, standin, clock):
+    from sqlalchemy import select
+
+    from storage.tables import OutboxMessage, OutboxStatus
+
+    await installed(oauth_runtime, standin)
+    clock.advance(hours=13)
+    standin.fail("oauth.v2.access", status=500, times=3)
+    async with oauth_runtime.db.transaction() as session:
+        await oauth_runtime.outbox.post(session, TEAM, "C0ALPHA", {"text": "model retrained"})
+    await oauth_runtime.worker.run_once()
+    async with oauth_runtime.db.read() as session:
+        [row] = (await session.execute(select(OutboxMessage))).scalars().all()
+    assert row.status == OutboxStatus.PENDING and "expired" in row.last_error  # waiting, not parked
+    await oauth_runtime.worker.drain(advance=clock.advance)
+    assert [m["text"] for m in standin.messages("C0ALPHA")] == ["model retrained"]
