@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.workspaces.store import CrispInstallationStore
@@ -89,6 +90,13 @@ class InstalledTokens:
         bot = await self.fresh(team_id, enterprise_id)
         return bot.token if bot is not None else None
 
+    async def bot_user_id(self, team_id: str, enterprise_id: str | None = None, *,
+                          session: AsyncSession | None = None) -> str | None:
+        """Crisp's own user id in this workspace, from the stored installation (cached); no Slack call.
+        `session`: the caller's open one, read in when the cache has nothing (scopes do not nest)."""
+        bot = await self.installed(team_id, enterprise_id, session=session)
+        return bot.bot_user_id if bot is not None else None
+
     # -- reads -------------------------------------------------------------
     def drop_cached(self, enterprise_id: str | None, team_id: str | None) -> None:
         """The installation changed in this process (installed, uninstalled): read it again next time."""
@@ -100,14 +108,19 @@ class InstalledTokens:
         await self.store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
         self.drop_cached(enterprise_id, team_id)
 
-    async def installed(self, team_id: str | None, enterprise_id: str | None = None) -> InstalledBot | None:
-        """The stored bot of this workspace, from the cache when read within `cache_seconds`; no refresh."""
+    async def installed(self, team_id: str | None, enterprise_id: str | None = None, *,
+                        session: AsyncSession | None = None) -> InstalledBot | None:
+        """The stored bot of this workspace, from the cache when read within `cache_seconds`; no refresh.
+        Read in `session` when one is given (the caller's open scope), else in a read of its own."""
         key = (enterprise_id, team_id)
         cached = self._cache.get(key)
         if cached is not None and time.monotonic() - cached[1] < self.cache_seconds:
             return cached[0]
-        async with self.db.read() as session:
+        if session is not None:
             row = await rows.latest_bot(session, self.client_id, enterprise_id, team_id)
+        else:
+            async with self.db.read() as own:
+                row = await rows.latest_bot(own, self.client_id, enterprise_id, team_id)
         return self._remember(key, None if row is None else InstalledBot.from_row(row))
 
     def _remember(self, key, bot: InstalledBot | None) -> InstalledBot | None:
