@@ -41,7 +41,7 @@ def ask_key(run_id: int, user_id: str) -> str:
 
 async def members(services: Services, session: AsyncSession, project_id: int) -> list[str]:
     """Everyone holding a role now, once each, in the order they joined."""
-    bot_id = services.bot_user_id()
+    bot_id = await services.bot_user_for((await session.get(Project, project_id)).team_id, session=session)
     return [u for u in dict.fromkeys(u for _, u in await team.current_holders(session, project_id))
             if u not in ("USLACKBOT", bot_id)]
 
