@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.queries.workspaces import installed
 from storage.queries.upsert import insert_for
 from storage.tables import CheckinAway, CheckinEarly, CheckinPrompt, CheckinQuestions, Schedule
 
@@ -89,7 +90,8 @@ def _claimable(session: AsyncSession, statement):
 
 async def claim_prompts_due(session: AsyncSession, *, now: datetime, limit: int) -> list[CheckinPrompt]:
     """Prompts whose member's slot has come and who has not been asked (locked: one process takes each)."""
-    statement = (select(CheckinPrompt).where(CheckinPrompt.asked_at.is_(None), CheckinPrompt.due_at <= now)
+    statement = (select(CheckinPrompt).where(CheckinPrompt.asked_at.is_(None), CheckinPrompt.due_at <= now,
+                                             installed(CheckinPrompt.team_id))
                  .order_by(CheckinPrompt.due_at, CheckinPrompt.id).limit(limit))
     return list((await session.execute(
         _claimable(session, statement).execution_options(populate_existing=True))).scalars())
@@ -97,7 +99,8 @@ async def claim_prompts_due(session: AsyncSession, *, now: datetime, limit: int)
 
 async def claim_prompt_reminders(session: AsyncSession, *, now: datetime, limit: int) -> list[CheckinPrompt]:
     statement = (select(CheckinPrompt).where(CheckinPrompt.asked_at.is_not(None),
-                                             CheckinPrompt.reminded_at.is_(None), CheckinPrompt.remind_at <= now)
+                                             CheckinPrompt.reminded_at.is_(None), CheckinPrompt.remind_at <= now,
+                                             installed(CheckinPrompt.team_id))
                  .order_by(CheckinPrompt.remind_at, CheckinPrompt.id).limit(limit))
     return list((await session.execute(
         _claimable(session, statement).execution_options(populate_existing=True))).scalars())

@@ -17,12 +17,13 @@ from sqlalchemy import func, select
 from bot.alerts.renotify import renotify_sweep
 from bot.crisp_dm import Phase
 from bot.digests.figures import figure_sweep
+from bot.lifecycle.stale import stale_sweep
 from bot.docs.sweep import docs_sweep
 from bot.people.directory import refresh_sweep
 from bot.schedules.sweep import schedule_sweep
 from bot.workspaces import service as workspaces
 from storage.tables import (AlertGroup, DigestFigure, DocRequest, Milestone, OutboxMessage, PortfolioRun, Project,
-                            ScheduleRun, SlackUser)
+                            ScheduleRun, SlackUser, StaleNudge)
 from tests.workspaces.conftest import CHANNEL_A, TEAM_A, TOKEN_A
 
 ALICE = "U0ALICE"
@@ -110,6 +111,14 @@ async def alert_claims(runtime) -> list[str]:
     return sorted(key for key in keys.scalars() if key and (":renotify:" in key or ":escalate:" in key))
 
 
+async def quiet_project(two, runtime, clock) -> None:
+    """A's project exists; nothing happens in it for longer than STALE_PHASE_DAYS."""
+
+
+async def stale_claims(runtime) -> int:
+    return await one(runtime, select(func.count()).select_from(StaleNudge).where(StaleNudge.team_id == TEAM_A))
+
+
 @dataclass(frozen=True)
 class Case:
     make_work: Callable[..., Awaitable[None]]
@@ -121,7 +130,7 @@ class Case:
 
 CASES = {
     "checkin reminder and close": Case(checkin_open, checkin_claims, schedule_sweep, timedelta(hours=5),
-                                       "schedules=0 ran=0 skipped=0 reminded=0 closed=0"),
+                                       "schedules=0 ran=0 skipped=0 asked_local=0 reminded=0 closed=0"),
     "portfolio digest": Case(portfolio_set, portfolio_claims, schedule_sweep, timedelta(days=1), "schedules=0 ran=0"),
     "digest figure": Case(figure_queued, figure_claims, figure_sweep, timedelta(minutes=1), "pending=0"),
     "overdue milestone and doc reminder": Case(docs_pending, docs_claims, docs_sweep, timedelta(days=3),
@@ -129,6 +138,7 @@ CASES = {
     # Not read at all: otherwise an uninstalled workspace's people fill every refresh batch for ever.
     "people refresh": Case(people_to_look_up, people_claims, refresh_sweep, timedelta(days=2), "due=0"),
     "alert renotify": Case(alert_unacknowledged, alert_claims, renotify_sweep, timedelta(hours=2), "groups=0"),
+    "stale-phase nudge": Case(quiet_project, stale_claims, stale_sweep, timedelta(days=15), "projects=0 nudged=0"),
 }
 
 
