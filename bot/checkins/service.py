@@ -6,6 +6,7 @@ when Slack is reachable, so an outage delays them and never drops or doubles one
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,31 +42,48 @@ def ask_key(run_id: int, user_id: str) -> str:
 
 async def members(services: Services, session: AsyncSession, project_id: int) -> list[str]:
     """Everyone holding a role now, once each, in the order they joined."""
+    return _members(services, await team.current_holders(session, project_id))
+
+
+def _members(services: Services, holders: list[tuple[str, str]]) -> list[str]:
     bot_id = services.bot_user_id()
-    return [u for u in dict.fromkeys(u for _, u in await team.current_holders(session, project_id))
-            if u not in ("USLACKBOT", bot_id)]
+    return [u for u in dict.fromkeys(u for _, u in holders) if u not in ("USLACKBOT", bot_id)]
 
 
 async def open_run(services: Services, session: AsyncSession, project: Project, run: ScheduleRun,
                    now: datetime, *, tz: str | None = None) -> int:
     """Ask every member who is not away by DM; the run's window starts now. Returns how many were asked.
     `tz`: the schedule's zone, in which an away member's last day is read (else DEFAULT_TIMEZONE)."""
-    team_now = await members(services, session, project.id)
-    early = await take_early(session, run, team_now)  # answered from App Home: counted, not asked again
-    away = await leave.who_is_away(session, project, [u for u in team_now if u not in early], now,
-                                   leave.zone_of(services, tz))
-    asked = [user_id for user_id in team_now if user_id not in away]
+    return (await open_runs(services, session, [(project, run, tz)], now))[0]
+
+
+async def open_runs(services: Services, session: AsyncSession,
+                    opening: Sequence[tuple[Project, ScheduleRun, str | None]], now: datetime) -> list[int]:
+    """`open_run` for each (project, run, schedule zone) of a sweep's batch, each with the same outcome as
+    alone, reading what they need at once (holders, answers given early, leave, the people directory) and
+    writing their windows, early answers and audit rows in one flush. Returns how many each asked."""
+    holders = await team.holders_in(session, list({project.id for project, _, _ in opening}))
+    teams = [_members(services, holders[project.id]) for project, _, _ in opening]
+    # Answered from App Home: counted, not asked again.
+    early = await take_early(session, [(run, team_now) for (_, run, _), team_now in zip(opening, teams)])
+    away = await leave.who_is_away_in(session, [
+        (project, [u for u in team_now if u not in answered], leave.zone_of(services, tz))
+        for (project, _, tz), team_now, answered in zip(opening, teams, early)], now)
     length = window(services)
-    run.asked, run.away, run.remind_at, run.closes_at = asked, away or None, now + length / 2, now + length
+    asked = []
+    for (_, run, _), team_now, run_away in zip(opening, teams, away):
+        asked.append([user_id for user_id in team_now if user_id not in run_away])
+        run.asked, run.away, run.remind_at, run.closes_at = asked[-1], run_away or None, now + length / 2, now + length
     await session.flush()
-    for user_id in asked:
-        if user_id in early:
-            continue
-        await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),
-                                   key=ask_key(run.id, user_id))
-    await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=run.started_by,
-                       action="checkin.opened", now=now, run=run.id, asked=len(asked))
-    return len(asked)
+    for (project, run, _), run_asked, answered in zip(opening, asked, early):
+        for user_id in run_asked:
+            if user_id in answered:
+                continue
+            await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),
+                                       key=ask_key(run.id, user_id))
+        await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=run.started_by,
+                           action="checkin.opened", now=now, run=run.id, asked=len(run_asked))
+    return [len(run_asked) for run_asked in asked]
 
 
 async def start_now(services: Services, caller: Caller, project: Project, request_key: str | None) -> ScheduleRun:
