@@ -81,8 +81,10 @@ async def open_runs(services: Services, session: AsyncSession,
                 continue
             await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),
                                        key=ask_key(run.id, user_id))
-        await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=run.started_by,
-                           action="checkin.opened", now=now, run=run.id, asked=len(run_asked))
+    await audit.record_many(session, [
+        {"team_id": project.team_id, "project_id": project.id, "actor_id": run.started_by,
+         "action": "checkin.opened", "now": now, "run": run.id, "asked": len(run_asked)}
+        for (project, run, _), run_asked in zip(opening, asked)])
     return [len(run_asked) for run_asked in asked]
 
 
