@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.checkins import away as leave
 from bot.checkins.answers import answer_values
 from bot.checkins.early import take_early
-from bot.checkins.questions import Question, questions_for
+from bot.checkins.questions import Question, questions_for, questions_in
 from bot.errors import UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
@@ -110,53 +110,61 @@ async def start_now(services: Services, caller: Caller, project: Project, reques
 
 
 async def remind_due(services: Services) -> int:
-    """One reminder per run to whoever has not answered, halfway through the window."""
+    """One reminder per run to whoever has not answered, halfway through the window (the runs due in a
+    sweep read and posted together)."""
     now = services.clock.now()
     reminded = 0
-    async with services.db.transaction() as session:
-        for run in await rows.claim_reminders_due(session, now=now, limit=BATCH):
-            await rows.mark(session, run.id, reminded_at=now)
-            if run.closes_at is not None and run.closes_at <= now:
-                continue  # found only after the window closed (the bot was down): the summary comes instead
-            project = await rows.project_of(session, run.project_id)
-            answered = {a.user_id for a in await rows.answers(session, run.id)}
-            silent = [user_id for user_id in run.asked if user_id not in answered]
-            away = await leave.who_is_away(session, project, silent, now, leave.zone_of(services))
-            for user_id in silent:
-                if user_id in away:
+    async with services.db.transaction() as session, services.outbox.batched(session):
+        claimed = await rows.claim_reminders_due(session, now=now, limit=BATCH)
+        await rows.mark_all(session, [run.id for run in claimed], reminded_at=now)
+        # Found only after the window closed (the bot was down): the summary comes instead.
+        due = [run for run in claimed if run.closes_at is None or run.closes_at > now]
+        projects = await rows.projects_by_id(session, list({run.project_id for run in due}))
+        due = [run for run in due if run.project_id in projects]
+        answered = await rows.answers_in(session, [run.id for run in due])
+        silent = [[u for u in run.asked if u not in {a.user_id for a in answered[run.id]}] for run in due]
+        away = await leave.who_is_away_in(session, [(projects[run.project_id], run_silent, leave.zone_of(services))
+                                                    for run, run_silent in zip(due, silent)], now)
+        for run, run_silent, run_away in zip(due, silent, away):
+            project = projects[run.project_id]
+            for user_id in run_silent:
+                if user_id in run_away:
                     continue  # went on leave since the run opened
-                if await services.outbox.post(session, run.team_id, user_id, views.reminder(project, run),
-                                              key=f"checkin:{run.id}:remind:{user_id}"):
-                    reminded += 1
+                await services.outbox.post(session, run.team_id, user_id, views.reminder(project, run),
+                                           key=f"checkin:{run.id}:remind:{user_id}")
+                reminded += 1
     return reminded
 
 
 async def close_due(services: Services) -> int:
-    """The summary of each run whose window has closed, in its project's channel."""
+    """The summary of each run whose window has closed, in its project's channel (the runs due in a sweep
+    read and posted together)."""
     now = services.clock.now()
-    closed = 0
-    async with services.db.transaction() as session:
-        for run in await rows.claim_closings_due(session, now=now, limit=BATCH):
-            await rows.mark(session, run.id, closed_at=now)
+    async with services.db.transaction() as session, services.outbox.batched(session):
+        claimed = await rows.claim_closings_due(session, now=now, limit=BATCH)
+        await rows.mark_all(session, [run.id for run in claimed], closed_at=now)
+        for run in claimed:
             run.closed_at = now
-            project = await rows.project_of(session, run.project_id)
-            if project is None or project.archived_at is not None:
-                continue
-            answers = await rows.answers(session, run.id)
-            answered = {a.user_id for a in answers}
-            silent = [user_id for user_id in run.asked if user_id not in answered]
+        projects = await rows.projects_by_id(session, list({run.project_id for run in claimed}))
+        due = [run for run in claimed
+               if (project := projects.get(run.project_id)) is not None and project.archived_at is None]
+        answers = await rows.answers_in(session, [run.id for run in due])
+        silent = [[u for u in run.asked if u not in {a.user_id for a in answers[run.id]}] for run in due]
+        gone = await leave.who_is_away_in(session, [(projects[run.project_id], run_silent, leave.zone_of(services))
+                                                    for run, run_silent in zip(due, silent)], now)
+        questions = await questions_in(session, list({run.project_id for run in due}))
+        for run, run_gone in zip(due, gone):
+            project = projects[run.project_id]
             # Away from the start, or gone on leave since: listed as away, not as silent.
-            away = {**(run.away or {}),
-                    **await leave.who_is_away(session, project, silent, now, leave.zone_of(services))}
+            away = {**(run.away or {}), **run_gone}
             await services.outbox.post(session, run.team_id, project.channel_id,
-                                       views.summary(project, run, answers, away=away,
-                                                     questions=await questions_for(session, project.id)),
+                                       views.summary(project, run, answers[run.id], away=away,
+                                                     questions=questions[project.id]),
                                        key=f"checkin:{run.id}:summary")
-            await audit.record(session, team_id=run.team_id, project_id=project.id, actor_id="crisp",
-                               action="checkin.closed", now=now, run=run.id, answered=len(answers),
-                               asked=len(run.asked))
-            closed += 1
-    return closed
+        await audit.record_many(session, [
+            {"team_id": run.team_id, "project_id": run.project_id, "actor_id": "crisp", "action": "checkin.closed",
+             "now": now, "run": run.id, "answered": len(answers[run.id]), "asked": len(run.asked)} for run in due])
+    return len(due)
 
 
 @dataclass(frozen=True)

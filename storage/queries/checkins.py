@@ -54,6 +54,16 @@ async def questions_of(session: AsyncSession, project_id: int) -> list[dict[str,
     return list(row.questions) if row is not None else None
 
 
+async def questions_in(session: AsyncSession, project_ids: list[int]) -> dict[int, list[dict[str, Any]] | None]:
+    """`questions_of` each of `project_ids` (one statement)."""
+    found: dict[int, list[dict[str, Any]] | None] = {project_id: None for project_id in project_ids}
+    if project_ids:
+        statement = select(CheckinQuestions).where(CheckinQuestions.project_id.in_(found))
+        for row in (await session.execute(statement.execution_options(populate_existing=True))).scalars():
+            found[row.project_id] = list(row.questions)
+    return found
+
+
 async def set_questions(session: AsyncSession, *, team_id: str, project_id: int, questions: list[dict[str, Any]],
                         user_id: str, now: datetime) -> None:
     table = CheckinQuestions.__table__

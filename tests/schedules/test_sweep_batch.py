@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.people.directory import refresh_sweep
 from storage.tables import AuditEntry, CheckinAnswer, Project, ScheduleRun
-from tests.schedules.helpers import ALICE, BOB, CHANNEL, dms_to, project_with_team, sweep
+from tests.schedules.helpers import ALICE, BOB, CHANNEL, channel_posts, dms_to, project_with_team, sweep
 from tests.schedules.test_checkin_flow import form_values
 from tests.schedules.test_early import early_button, home_of, press_early
 
@@ -91,6 +91,20 @@ async def test_a_batch_opens_each_project_as_it_would_alone(runtime, slack, stan
     assert (answer.run_id, answer.user_id, answer.progress) == (runs[SECOND].id, DAVE, "Pipelines rebuilt")
     assert sorted((entry.detail["run"], entry.detail["asked"]) for entry in opened) == sorted(
         (run.id, len(run.asked)) for run in runs.values())
+
+    # Reminders and summaries of the three runs are also read and posted together, each as alone.
+    standin.calls.clear()
+    clock.advance(hours=2)
+    assert "reminded=3" in await sweep(runtime, drain)
+    assert (len(dms_to(standin, ALICE)), len(dms_to(standin, BOB))) == (1, 2)
+    assert dms_to(standin, DAVE) == [] and dms_to(standin, CAROL) == []
+    clock.advance(hours=2)
+    assert "closed=3" in await sweep(runtime, drain)
+    churn, second, third = (channel_posts(standin, channel)[-1].args for channel in (CHANNEL, SECOND, THIRD))
+    assert "0 of 1 answered" in churn["text"] and "Away: <@U0ALICE> (until 2026-01-09)" in str(churn["blocks"])
+    assert "1 of 2 answered" in second["text"] and "no answer from <@U0ALICE>" in second["text"]
+    assert "Pipelines rebuilt" in str(second["blocks"]) and "<@U0CAROL> (Slack status)" in str(second["blocks"])
+    assert "0 of 1 answered" in third["text"] and "no answer from <@U0BOB>" in third["text"]
 
 
 async def test_the_sweeps_statements_do_not_grow_with_its_projects(runtime, slack, standin, clock, drain):
