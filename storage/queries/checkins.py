@@ -31,13 +31,9 @@ async def clear_away(session: AsyncSession, project_id: int, user_id: str) -> bo
     return bool(result.rowcount)
 
 
-async def away_until(session: AsyncSession, project_id: int, *, on: date) -> dict[str, date]:
-    """Who is away from the project's check-ins on `on` (their leave ends that day or later)."""
-    return (await away_in(session, [project_id], on=on))[project_id]
-
-
 async def away_in(session: AsyncSession, project_ids: list[int], *, on: date) -> dict[int, dict[str, date]]:
-    """`away_until` of each of `project_ids`, in one statement."""
+    """Who is away from each project's check-ins on `on` (their leave ends that day or later), in one
+    statement."""
     away: dict[int, dict[str, date]] = {project_id: {} for project_id in project_ids}
     if not project_ids:
         return away
@@ -79,10 +75,6 @@ async def early_answer(session: AsyncSession, schedule_id: int, slot: datetime, 
                                             CheckinEarly.user_id == user_id)
                  .execution_options(populate_existing=True))
     return (await session.execute(statement)).scalars().first()
-
-
-async def early_answers(session: AsyncSession, schedule_id: int, slot: datetime) -> list[CheckinEarly]:
-    return (await early_answers_for(session, [(schedule_id, slot)]))[(schedule_id, slot)]
 
 
 async def early_answers_for(session: AsyncSession, slots: list[tuple[int, datetime]]

@@ -157,10 +157,6 @@ async def claim_closings_due(session: AsyncSession, *, now: datetime, limit: int
         skip_locked(session, statement).execution_options(populate_existing=True))).scalars())
 
 
-async def mark(session: AsyncSession, run_id: int, **values) -> None:
-    await mark_all(session, [run_id], **values)
-
-
 async def mark_all(session: AsyncSession, run_ids: list[int], **values) -> None:
     if run_ids:
         await session.execute(update(ScheduleRun).where(ScheduleRun.id.in_(run_ids)).values(**values)
