@@ -157,14 +157,24 @@ async def claim_closings_due(session: AsyncSession, *, now: datetime, limit: int
         skip_locked(session, statement).execution_options(populate_existing=True))).scalars())
 
 
-async def mark(session: AsyncSession, run_id: int, **values) -> None:
-    await session.execute(update(ScheduleRun).where(ScheduleRun.id == run_id).values(**values)
-                          .execution_options(synchronize_session=False))
+async def mark_all(session: AsyncSession, run_ids: list[int], **values) -> None:
+    if run_ids:
+        await session.execute(update(ScheduleRun).where(ScheduleRun.id.in_(run_ids)).values(**values)
+                              .execution_options(synchronize_session=False))
 
 
 async def answers(session: AsyncSession, run_id: int) -> list[CheckinAnswer]:
-    statement = select(CheckinAnswer).where(CheckinAnswer.run_id == run_id).order_by(CheckinAnswer.id)
-    return list((await session.execute(statement)).scalars())
+    return (await answers_in(session, [run_id]))[run_id]
+
+
+async def answers_in(session: AsyncSession, run_ids: list[int]) -> dict[int, list[CheckinAnswer]]:
+    """Each run's answers, oldest first (one statement)."""
+    found: dict[int, list[CheckinAnswer]] = {run_id: [] for run_id in run_ids}
+    if run_ids:
+        statement = select(CheckinAnswer).where(CheckinAnswer.run_id.in_(found)).order_by(CheckinAnswer.id)
+        for answer in (await session.execute(statement)).scalars():
+            found[answer.run_id].append(answer)
+    return found
 
 
 async def answer_of(session: AsyncSession, run_id: int, user_id: str) -> CheckinAnswer | None:
