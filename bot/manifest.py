@@ -25,7 +25,9 @@ BOT_SCOPES = [
     "files:read",                               # files.info: after a lost answer, was the file already shared?
     "users:read",                               # users.info: names, time zones and vacation status
 ]
-BOT_EVENTS = ["app_home_opened", "member_joined_channel"]
+# app_uninstalled / tokens_revoked: a workspace that removes Crisp has its tokens deleted, its schedules stopped
+# and its pending messages parked (bot/workspaces/service.py); Slack sends them only to apps subscribed.
+BOT_EVENTS = ["app_home_opened", "member_joined_channel", "app_uninstalled", "tokens_revoked"]
 
 
 def usage_hint(table: CommandTable) -> str:

@@ -165,6 +165,13 @@ class Runtime:
                                                 client=self._install_client)
         self.services.tokens = self.installed_tokens
         self.services.multi_workspace = True
+        ignored = [name for name, value in (("ALERT_TOKEN", settings.alert_token),
+                                            ("ALERT_HMAC_SECRET", settings.alert_hmac_secret),
+                                            ("ALERT_CHANNEL", settings.alert_channel)) if value]
+        if ignored:
+            # They belong to one workspace; with many, each has its own (`alerts token`, `alerts channel`).
+            log.warning("%s set but not used when serving many workspaces: each workspace issues its own alert "
+                        "token with `alerts token` and sets its channel with `alerts channel`", ", ".join(ignored))
         self.slack = SlackClients(self.installed_tokens, settings.slack_api_url,
                                   outbox_timeout=settings.outbox_timeout_seconds)
         self.authorization = InstalledAuthorization(self.installed_tokens)

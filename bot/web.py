@@ -25,7 +25,7 @@ def build_web_app(services: Services, bolt_app: AsyncApp | None, *, signing_secr
     routes = health.routes(services) + alerts.routes(services, on_stored=on_alerts_stored)
     if bolt_app is not None and signing_secret:
         routes += slack_events.routes(bolt_app, signing_secret, services.clock, services.metrics,
-                                      gate=lambda body: gate.refusal(services, body))
+                                      gate=lambda body, headers: gate.refusal(services, body, headers))
     if install_flow is not None:
         routes += install.routes(install_flow)
     app.add_routes(routes)

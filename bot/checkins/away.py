@@ -4,7 +4,7 @@ here calls Slack)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -75,15 +75,31 @@ async def set_away(services: Services, caller: Caller, project: Project, user_id
 async def who_is_away(session: AsyncSession, project: Project, user_ids: Iterable[str], now: datetime,
                       zone: ZoneInfo) -> dict[str, str]:
     """{user id: "until YYYY-MM-DD" | STATUS} for those of `user_ids` away at `now`."""
-    wanted = list(user_ids)
-    if not wanted:
-        return {}
-    on_leave = await rows.away_until(session, project.id, on=now.astimezone(zone).date())
-    people = await known(session, project.team_id, wanted)
-    away: dict[str, str] = {}
-    for user_id in wanted:
-        if user_id in on_leave:
-            away[user_id] = f"until {on_leave[user_id].isoformat()}"
-        elif people[user_id].away(now):
-            away[user_id] = STATUS
-    return away
+    return (await who_is_away_in(session, [(project, user_ids, zone)], now))[0]
+
+
+async def who_is_away_in(session: AsyncSession, asked: Sequence[tuple[Project, Iterable[str], ZoneInfo]],
+                         now: datetime) -> list[dict[str, str]]:
+    """`who_is_away` for each (project, user ids, zone) of a batch: one read of leave for all their projects,
+    one of the people directory per workspace."""
+    wanted = [(project, list(user_ids), now.astimezone(zone).date()) for project, user_ids, zone in asked]
+    busy = [(project, user_ids, day) for project, user_ids, day in wanted if user_ids]
+    if not busy:
+        return [{} for _ in wanted]
+    on_leave = await rows.away_in(session, list({project.id for project, _, _ in busy}),
+                                  on=min(day for _, _, day in busy))
+    by_team: dict[str, set[str]] = {}
+    for project, user_ids, _ in busy:
+        by_team.setdefault(project.team_id, set()).update(user_ids)
+    people = {team_id: await known(session, team_id, sorted(user_ids)) for team_id, user_ids in by_team.items()}
+    found = []
+    for project, user_ids, day in wanted:
+        away: dict[str, str] = {}
+        for user_id in user_ids:
+            until = on_leave.get(project.id, {}).get(user_id)
+            if until is not None and until >= day:
+                away[user_id] = f"until {until.isoformat()}"
+            elif people[project.team_id][user_id].away(now):
+                away[user_id] = STATUS
+        found.append(away)
+    return found

@@ -4,6 +4,7 @@ the person is then not asked and counts as having answered. Until then it can be
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -107,18 +108,21 @@ async def save_early(services: Services, *, team_id: str, user_id: str, data: di
     return context
 
 
-async def take_early(session: AsyncSession, run: ScheduleRun, members: list[str]) -> set[str]:
-    """When a scheduled run opens: early answers for its slot become its answers (members only). Returns
-    who answered early."""
-    if run.schedule_id is None:
-        return set()
-    taken = set()
-    for row in await rows.early_answers(session, run.schedule_id, run.slot):
-        if row.user_id not in members:
-            continue
-        answer = as_answer(row)
-        answer.run_id, answer.answered_at = run.id, row.answered_at.astimezone(UTC)
-        session.add(answer)
-        taken.add(row.user_id)
-    await session.flush()
+async def take_early(session: AsyncSession, opening: Sequence[tuple[ScheduleRun, list[str]]]) -> list[set[str]]:
+    """When scheduled runs open (each with its members): early answers for each run's slot become its answers
+    (members only), read for all the runs at once and added to the session (flushed by the caller). Returns
+    who answered early, per run."""
+    scheduled = [(run.schedule_id, run.slot) for run, _ in opening if run.schedule_id is not None]
+    early = await rows.early_answers_for(session, scheduled)
+    taken: list[set[str]] = []
+    for run, members in opening:
+        answered: set[str] = set()
+        for row in early[(run.schedule_id, run.slot)] if run.schedule_id is not None else ():
+            if row.user_id not in members:
+                continue
+            answer = as_answer(row)
+            answer.run_id, answer.answered_at = run.id, row.answered_at.astimezone(UTC)
+            session.add(answer)
+            answered.add(row.user_id)
+        taken.append(answered)
     return taken

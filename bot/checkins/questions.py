@@ -61,6 +61,12 @@ async def questions_for(session: AsyncSession, project_id: int) -> tuple[Questio
     return from_stored(await rows.questions_of(session, project_id))
 
 
+async def questions_in(session: AsyncSession, project_ids: list[int]) -> dict[int, tuple[Question, ...]]:
+    """`questions_for` each of `project_ids`, read at once."""
+    return {project_id: from_stored(stored)
+            for project_id, stored in (await rows.questions_in(session, project_ids)).items()}
+
+
 def from_form(values: dict[str, Any]) -> tuple[Question, ...]:
     """The form's fields ({key: text typed}), cleaned; FormErrors naming each bad one, nothing stored."""
     errors: dict[str, str] = {}

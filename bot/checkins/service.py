@@ -6,6 +6,7 @@ when Slack is reachable, so an outage delays them and never drops or doubles one
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.checkins import away as leave
 from bot.checkins.answers import answer_values
 from bot.checkins.early import take_early
-from bot.checkins.questions import Question, questions_for
+from bot.checkins.questions import Question, questions_for, questions_in
 from bot.errors import UserError
 from bot.permissions import Action, Caller
 from bot.services import Services
@@ -41,31 +42,52 @@ def ask_key(run_id: int, user_id: str) -> str:
 
 async def members(services: Services, session: AsyncSession, project_id: int) -> list[str]:
     """Everyone holding a role now, once each, in the order they joined."""
-    bot_id = services.bot_user_id()
-    return [u for u in dict.fromkeys(u for _, u in await team.current_holders(session, project_id))
-            if u not in ("USLACKBOT", bot_id)]
+    bot_id = await services.bot_user_for((await session.get(Project, project_id)).team_id, session=session)
+    return _members(await team.current_holders(session, project_id), bot_id)
+
+
+def _members(holders: list[tuple[str, str]], bot_id: str | None) -> list[str]:
+    return [u for u in dict.fromkeys(u for _, u in holders) if u not in ("USLACKBOT", bot_id)]
 
 
 async def open_run(services: Services, session: AsyncSession, project: Project, run: ScheduleRun,
                    now: datetime, *, tz: str | None = None) -> int:
     """Ask every member who is not away by DM; the run's window starts now. Returns how many were asked.
     `tz`: the schedule's zone, in which an away member's last day is read (else DEFAULT_TIMEZONE)."""
-    team_now = await members(services, session, project.id)
-    early = await take_early(session, run, team_now)  # answered from App Home: counted, not asked again
-    away = await leave.who_is_away(session, project, [u for u in team_now if u not in early], now,
-                                   leave.zone_of(services, tz))
-    asked = [user_id for user_id in team_now if user_id not in away]
+    return (await open_runs(services, session, [(project, run, tz)], now))[0]
+
+
+async def open_runs(services: Services, session: AsyncSession,
+                    opening: Sequence[tuple[Project, ScheduleRun, str | None]], now: datetime) -> list[int]:
+    """`open_run` for each (project, run, schedule zone) of a sweep's batch, each with the same outcome as
+    alone, reading what they need at once (holders, answers given early, leave, the people directory) and
+    writing their windows, early answers and audit rows in one flush. Returns how many each asked."""
+    holders = await team.holders_in(session, list({project.id for project, _, _ in opening}))
+    bots = {team_id: await services.bot_user_for(team_id, session=session)
+            for team_id in {project.team_id for project, _, _ in opening}}
+    teams = [_members(holders[project.id], bots[project.team_id]) for project, _, _ in opening]
+    # Answered from App Home: counted, not asked again.
+    early = await take_early(session, [(run, team_now) for (_, run, _), team_now in zip(opening, teams)])
+    away = await leave.who_is_away_in(session, [
+        (project, [u for u in team_now if u not in answered], leave.zone_of(services, tz))
+        for (project, _, tz), team_now, answered in zip(opening, teams, early)], now)
     length = window(services)
-    run.asked, run.away, run.remind_at, run.closes_at = asked, away or None, now + length / 2, now + length
+    asked = []
+    for (_, run, _), team_now, run_away in zip(opening, teams, away):
+        asked.append([user_id for user_id in team_now if user_id not in run_away])
+        run.asked, run.away, run.remind_at, run.closes_at = asked[-1], run_away or None, now + length / 2, now + length
     await session.flush()
-    for user_id in asked:
-        if user_id in early:
-            continue
-        await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),
-                                   key=ask_key(run.id, user_id))
-    await audit.record(session, team_id=project.team_id, project_id=project.id, actor_id=run.started_by,
-                       action="checkin.opened", now=now, run=run.id, asked=len(asked))
-    return len(asked)
+    for (project, run, _), run_asked, answered in zip(opening, asked, early):
+        for user_id in run_asked:
+            if user_id in answered:
+                continue
+            await services.outbox.post(session, project.team_id, user_id, views.prompt(project, run),
+                                       key=ask_key(run.id, user_id))
+    await audit.record_many(session, [
+        {"team_id": project.team_id, "project_id": project.id, "actor_id": run.started_by,
+         "action": "checkin.opened", "now": now, "run": run.id, "asked": len(run_asked)}
+        for (project, run, _), run_asked in zip(opening, asked)])
+    return [len(run_asked) for run_asked in asked]
 
 
 async def start_now(services: Services, caller: Caller, project: Project, request_key: str | None) -> ScheduleRun:
@@ -90,53 +112,61 @@ async def start_now(services: Services, caller: Caller, project: Project, reques
 
 
 async def remind_due(services: Services) -> int:
-    """One reminder per run to whoever has not answered, halfway through the window."""
+    """One reminder per run to whoever has not answered, halfway through the window (the runs due in a
+    sweep read and posted together)."""
     now = services.clock.now()
     reminded = 0
-    async with services.db.transaction() as session:
-        for run in await rows.claim_reminders_due(session, now=now, limit=BATCH):
-            await rows.mark(session, run.id, reminded_at=now)
-            if run.closes_at is not None and run.closes_at <= now:
-                continue  # found only after the window closed (the bot was down): the summary comes instead
-            project = await rows.project_of(session, run.project_id)
-            answered = {a.user_id for a in await rows.answers(session, run.id)}
-            silent = [user_id for user_id in run.asked if user_id not in answered]
-            away = await leave.who_is_away(session, project, silent, now, leave.zone_of(services))
-            for user_id in silent:
-                if user_id in away:
+    async with services.db.transaction() as session, services.outbox.batched(session):
+        claimed = await rows.claim_reminders_due(session, now=now, limit=BATCH)
+        await rows.mark_all(session, [run.id for run in claimed], reminded_at=now)
+        # Found only after the window closed (the bot was down): the summary comes instead.
+        due = [run for run in claimed if run.closes_at is None or run.closes_at > now]
+        projects = await rows.projects_by_id(session, list({run.project_id for run in due}))
+        due = [run for run in due if run.project_id in projects]
+        answered = await rows.answers_in(session, [run.id for run in due])
+        silent = [[u for u in run.asked if u not in {a.user_id for a in answered[run.id]}] for run in due]
+        away = await leave.who_is_away_in(session, [(projects[run.project_id], run_silent, leave.zone_of(services))
+                                                    for run, run_silent in zip(due, silent)], now)
+        for run, run_silent, run_away in zip(due, silent, away):
+            project = projects[run.project_id]
+            for user_id in run_silent:
+                if user_id in run_away:
                     continue  # went on leave since the run opened
-                if await services.outbox.post(session, run.team_id, user_id, views.reminder(project, run),
-                                              key=f"checkin:{run.id}:remind:{user_id}"):
-                    reminded += 1
+                await services.outbox.post(session, run.team_id, user_id, views.reminder(project, run),
+                                           key=f"checkin:{run.id}:remind:{user_id}")
+                reminded += 1
     return reminded
 
 
 async def close_due(services: Services) -> int:
-    """The summary of each run whose window has closed, in its project's channel."""
+    """The summary of each run whose window has closed, in its project's channel (the runs due in a sweep
+    read and posted together)."""
     now = services.clock.now()
-    closed = 0
-    async with services.db.transaction() as session:
-        for run in await rows.claim_closings_due(session, now=now, limit=BATCH):
-            await rows.mark(session, run.id, closed_at=now)
+    async with services.db.transaction() as session, services.outbox.batched(session):
+        claimed = await rows.claim_closings_due(session, now=now, limit=BATCH)
+        await rows.mark_all(session, [run.id for run in claimed], closed_at=now)
+        for run in claimed:
             run.closed_at = now
-            project = await rows.project_of(session, run.project_id)
-            if project is None or project.archived_at is not None:
-                continue
-            answers = await rows.answers(session, run.id)
-            answered = {a.user_id for a in answers}
-            silent = [user_id for user_id in run.asked if user_id not in answered]
+        projects = await rows.projects_by_id(session, list({run.project_id for run in claimed}))
+        due = [run for run in claimed
+               if (project := projects.get(run.project_id)) is not None and project.archived_at is None]
+        answers = await rows.answers_in(session, [run.id for run in due])
+        silent = [[u for u in run.asked if u not in {a.user_id for a in answers[run.id]}] for run in due]
+        gone = await leave.who_is_away_in(session, [(projects[run.project_id], run_silent, leave.zone_of(services))
+                                                    for run, run_silent in zip(due, silent)], now)
+        questions = await questions_in(session, list({run.project_id for run in due}))
+        for run, run_gone in zip(due, gone):
+            project = projects[run.project_id]
             # Away from the start, or gone on leave since: listed as away, not as silent.
-            away = {**(run.away or {}),
-                    **await leave.who_is_away(session, project, silent, now, leave.zone_of(services))}
+            away = {**(run.away or {}), **run_gone}
             await services.outbox.post(session, run.team_id, project.channel_id,
-                                       views.summary(project, run, answers, away=away,
-                                                     questions=await questions_for(session, project.id)),
+                                       views.summary(project, run, answers[run.id], away=away,
+                                                     questions=questions[project.id]),
                                        key=f"checkin:{run.id}:summary")
-            await audit.record(session, team_id=run.team_id, project_id=project.id, actor_id="crisp",
-                               action="checkin.closed", now=now, run=run.id, answered=len(answers),
-                               asked=len(run.asked))
-            closed += 1
-    return closed
+        await audit.record_many(session, [
+            {"team_id": run.team_id, "project_id": run.project_id, "actor_id": "crisp", "action": "checkin.closed",
+             "now": now, "run": run.id, "answered": len(answers[run.id]), "asked": len(run.asked)} for run in due])
+    return len(due)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ async def ask(services: Services, session: AsyncSession, project: Project, *, ph
               transition_id: int | None = None) -> Asked:
     """Stores the request and queues its DMs (and, when nobody can be asked for a role, a channel note)."""
     holders = await team.current_holders(session, project.id)
-    asked, uncovered = addressees(phase, holders, {"USLACKBOT", services.bot_user_id() or ""})
+    crisp = await services.bot_user_for(project.team_id, session=session)
+    asked, uncovered = addressees(phase, holders, {"USLACKBOT", crisp or ""})
     request = await rows.add_request(session, DocRequest(
         team_id=project.team_id, project_id=project.id, phase=phase.value, iteration=iteration,
         trigger="milestone" if milestone_id is not None else "phase-exit", milestone_id=milestone_id,

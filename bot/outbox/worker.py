@@ -33,6 +33,7 @@ from bot.outbox.delivery import Delivered, GiveUp, NotInChannel, Outcome, Parked
 from bot.retry_loop import FailureBackoff
 from bot.slack_clients import OUTBOX_TIMEOUT_SECONDS
 from bot.views.delivery import ADVICE, error_code
+from bot.workspaces.tokens import TokenUnavailable
 from storage.db import Database
 from storage.queries import outbox as outbox_rows
 from storage.queries import slack_messages
@@ -49,6 +50,8 @@ POST = "chat.postMessage"
 WORKSPACE_PACE = {"chat.update": (timedelta(seconds=1.2), 3)}
 MAX_BACKOFF_SECONDS = 300
 GIVE_UP_AFTER = timedelta(hours=6)
+# A workspace whose token expired and was not refreshed yet: its rows ask again this much later.
+TOKEN_RETRY_SECONDS = 60.0
 # Before a call, the lease must run at least this many call timeouts longer: the call's own worst
 # case, and as much again for the moments before the request leaves and for clocks a little apart.
 CALL_BUDGET_TIMEOUTS = 2
@@ -266,11 +269,7 @@ class OutboxWorker:
         started = time.perf_counter()
         flight = Flight(row, None)
         try:
-            flight.client = await self.client_for_team(row.team_id)
-            if flight.client is None:
-                outcome = Parked(error=f"workspace {row.team_id} has no bot token (uninstalled or revoked)")
-            else:
-                outcome = await self._deliver(flight)
+            outcome = await self._deliver_with_token(flight)
         except LeaseLost:
             in_flight.pop(row.id, None)
             self.metrics.outbox_sends.labels(result="LeaseLost").inc()
@@ -283,6 +282,17 @@ class OutboxWorker:
         await self._settle(flight, outcome)
         elapsed_ms = (time.perf_counter() - started) * 1000
         self._log(row, outcome, elapsed_ms)
+
+    async def _deliver_with_token(self, flight: Flight) -> Outcome:
+        """The row's workspace token chosen now: none (uninstalled, revoked) parks the row; one that expired
+        and is not refreshed yet makes it wait."""
+        try:
+            flight.client = await self.client_for_team(flight.row.team_id)
+        except TokenUnavailable as exc:
+            return RetryLater(error=str(exc), maybe_sent=None, retry_after=TOKEN_RETRY_SECONDS, count_attempt=False)
+        if flight.client is None:
+            return Parked(error=f"workspace {flight.row.team_id} has no bot token (uninstalled or revoked)")
+        return await self._deliver(flight)
 
     async def _deliver(self, flight: Flight) -> Outcome:
         row = flight.row

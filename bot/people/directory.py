@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.services import Services
+from bot.workspaces.tokens import TokenUnavailable
 from storage.queries import people as rows
 from storage.tables import SlackUser
 
@@ -94,7 +95,10 @@ async def lookup(services: Services, team_id: str, user_ids: Iterable[str], *,
 
 
 async def _fetch(services: Services, team_id: str, user_ids: list[str], now: datetime) -> list[dict[str, Any]]:
-    client = await services.slack_client(team_id)
+    try:
+        client = await services.slack_client(team_id)
+    except TokenUnavailable:
+        client = None  # its token is being refreshed: looked up on a later pass
     if client is None:
         return []
     gate = asyncio.Semaphore(CONCURRENT_LOOKUPS)

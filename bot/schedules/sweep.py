@@ -112,6 +112,7 @@ async def _run_many(services: Services, session: AsyncSession, due: list[tuple[S
          "kind": schedule.kind, "slot": slot, "started_by": "crisp", "skipped": now - slot > grace, "asked": [],
          "opened_at": now} for schedule, slot in active])
     outcomes = ["taken"] * (len(due) - len(active))
+    checkin_runs = []
     for schedule, slot in active:
         run = runs.get(schedule.id)
         if run is None:
@@ -119,9 +120,16 @@ async def _run_many(services: Services, session: AsyncSession, due: list[tuple[S
         elif run.skipped:
             _log_skipped(schedule, slot, now, grace)
             outcomes.append("skipped")
+        elif schedule.kind == "checkin":
+            checkin_runs.append((schedule, run))  # opened together below: their reads and writes shared
+            outcomes.append("ran")
         else:
             await _run(services, session, projects[schedule.project_id], schedule, run, now)
             outcomes.append("ran")
+    await checkins.open_runs(services, session, [(projects[schedule.project_id], run, schedule.tz)
+                                                 for schedule, run in checkin_runs], now)
+    for schedule, run in checkin_runs:
+        _log_ran(schedule, run)
     return outcomes
 
 
@@ -136,6 +144,10 @@ async def _run(services: Services, session: AsyncSession, project, schedule: Sch
         await checkins.open_run(services, session, project, run, now, tz=schedule.tz)
     else:
         await digests.send(services, session, project, run, now)
+    _log_ran(schedule, run)
+
+
+def _log_ran(schedule: Schedule, run: ScheduleRun) -> None:
     log.info("schedule %s (%s of project %s): slot %s ran", schedule.id, schedule.kind, schedule.project_id,
              run.slot.isoformat())
 

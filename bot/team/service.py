@@ -37,15 +37,15 @@ async def assign(session: AsyncSession, *, team_id: str, project_id: int, user_i
     return row
 
 
-def require_person(services: Services, user_id: str) -> None:
+async def require_person(services: Services, team_id: str, user_id: str) -> None:
     """Crisp itself and Slackbot hold no role and read no digest: they would only hide a gap."""
-    if user_id == "USLACKBOT" or user_id == services.bot_user_id():
+    if user_id == "USLACKBOT" or user_id == await services.bot_user_for(team_id):
         raise UserError("That is a bot, not a person: name someone from the team.")
 
 
 async def add_role(services: Services, caller: Caller, project: Project, user_id: str, role: Role) -> None:
     caller.require(Action.MANAGE_TEAM)
-    require_person(services, user_id)
+    await require_person(services, project.team_id, user_id)
     try:
         async with services.db.transaction() as session:
             if await team.current_assignment(session, project.id, user_id, role) is not None:
@@ -91,7 +91,7 @@ async def remove_role(services: Services, caller: Caller, project: Project, user
 
 async def add_stakeholder(services: Services, caller: Caller, project: Project, user_id: str) -> None:
     caller.require(Action.MANAGE_TEAM)
-    require_person(services, user_id)
+    await require_person(services, project.team_id, user_id)
     try:
         async with services.db.transaction() as session:
             if await team.current_stakeholder(session, project.id, user_id) is not None:

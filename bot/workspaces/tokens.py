@@ -15,6 +15,11 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 
+class TokenUnavailable(Exception):
+    """The workspace is installed but has no usable token just now (it expired and Slack has not refreshed
+    it yet): its calls wait and are tried again, rather than parked as if it were uninstalled."""
+
+
 class TokenSource(Protocol):
     async def bot_token(self, team_id: str, enterprise_id: str | None = None) -> str | None:
         """The bot token to call Slack with for this workspace now; None when there is none."""

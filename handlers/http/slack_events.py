@@ -70,8 +70,10 @@ class CheckedBoltRequest(AsyncBoltRequest):
 
 
 def routes(bolt_app: AsyncApp, signing_secret: str, clock: Clock, metrics: Metrics, *,
-           gate: Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]] | None = None) -> list[web.RouteDef]:
-    """`gate` may answer a checked body instead of Bolt (a workspace that uninstalled Crisp)."""
+           gate: Callable[[dict[str, Any], Mapping[str, str]], Awaitable[dict[str, Any] | None]] | None = None,
+           ) -> list[web.RouteDef]:
+    """`gate` may answer a checked body (given with the request's headers) instead of Bolt: a workspace
+    that uninstalled Crisp, or never installed it."""
     signatures = SignatureCheck(signing_secret, clock)
 
     async def slack_events(request: web.Request) -> web.Response:
@@ -97,10 +99,10 @@ def routes(bolt_app: AsyncApp, signing_secret: str, clock: Clock, metrics: Metri
                         extra={"status": 400, "reason": refused.error, "detail": refused.detail})
             return web.json_response({"error": refused.error, "detail": refused.detail}, status=400)
         if gate is not None:
-            answer = await gate(body)
+            answer = await gate(body, request.headers)
             if answer is not None:
                 metrics.slack_requests.labels(kind="not_installed", status="200").inc()
-                log.info("slack request from a workspace without Crisp answered: reinstall")
+                log.info("slack request from a workspace without Crisp answered: install it")
                 return web.json_response(answer) if answer else web.Response(status=200)
         bolt_request = CheckedBoltRequest(raw_body=raw.decode(), body=body, query=request.query_string,
                                           headers=dict(request.headers))

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.queries.workspaces import installed
 from storage.tables import AlertGroup, Project
 
 CRITICAL_SEVERITIES = ("critical", "page")
@@ -28,7 +29,8 @@ async def claim_unacknowledged(session: AsyncSession, *, now: datetime, after: t
     A group counts from when it started firing or when Crisp first saw it, whichever is later (a group
     that arrives hours after it started is not escalated on sight). Groups older than `2 × after +
     lookback` are left alone: their re-announcement and escalation are done (or were missed while no
-    scheduler ran for that long), so each pass reads only recent groups. Silenced groups wait."""
+    scheduler ran for that long), so each pass reads only recent groups. Silenced groups wait, and so do
+    those of a workspace that uninstalled Crisp."""
     due = now - after
     oldest = now - 2 * after - lookback
     statement = (
@@ -38,7 +40,7 @@ async def claim_unacknowledged(session: AsyncSession, *, now: datetime, after: t
                # Groups with a message of their own, or (`rolled_up`) those a storm summary lists instead.
                and_(AlertGroup.message_key.is_(None), AlertGroup.storm_id.is_not(None)) if rolled_up
                else AlertGroup.message_key.is_not(None),
-               AlertGroup.team_id.is_not(None), AlertGroup.channel_id.is_not(None),
+               AlertGroup.team_id.is_not(None), AlertGroup.channel_id.is_not(None), installed(AlertGroup.team_id),
                AlertGroup.started_at <= due, AlertGroup.first_seen_at <= due,
                or_(AlertGroup.started_at >= oldest, AlertGroup.first_seen_at >= oldest),
                or_(AlertGroup.silenced_until.is_(None), AlertGroup.silenced_until <= now),

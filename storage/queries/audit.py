@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import AuditEntry
@@ -17,6 +17,20 @@ async def record(session: AsyncSession, *, team_id: str, project_id: int | None,
                        detail=detail, created_at=now)
     session.add(entry)
     return entry
+
+
+async def record_many(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+    """Append many entries in one statement (each a dict of `record`'s arguments, detail included): for a
+    sweep's batch, whose entries nobody reads back in that transaction."""
+    if entries:
+        await session.execute(insert(AuditEntry.__table__), [
+            {"team_id": team_id, "project_id": project_id, "actor_id": actor_id, "action": action,
+             "detail": detail, "created_at": now}
+            for team_id, project_id, actor_id, action, now, detail in (_parts(**entry) for entry in entries)])
+
+
+def _parts(*, team_id: str, project_id: int | None, actor_id: str, action: str, now: datetime, **detail: Any):
+    return team_id, project_id, actor_id, action, now, detail
 
 
 async def for_project(session: AsyncSession, project_id: int) -> list[AuditEntry]:

@@ -10,12 +10,13 @@ from sqlalchemy import func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.schedules import as_utc, newest_slots, skip_locked
+from storage.queries.workspaces import installed
 from storage.tables import (DigestFigure, DocRequest, Feedback, Milestone, PortfolioRun, PortfolioSchedule, Project,
                             RoleAssignment, Stakeholder)
 
 async def pending_figures(session: AsyncSession, *, limit: int) -> list[int]:
-    """Run ids of the oldest figures not yet uploaded."""
-    statement = (select(DigestFigure.run_id).where(DigestFigure.uploaded_at.is_(None))
+    """Run ids of the oldest figures not yet uploaded, in installed workspaces."""
+    statement = (select(DigestFigure.run_id).where(DigestFigure.uploaded_at.is_(None), installed(DigestFigure.team_id))
                  .order_by(DigestFigure.run_id).limit(limit))
     return list((await session.execute(statement)).scalars())
 
@@ -40,11 +41,13 @@ async def portfolio_schedule_of(session: AsyncSession, team_id: str, user_id: st
 
 
 async def enabled_portfolios(session: AsyncSession) -> list[tuple[PortfolioSchedule, datetime | None]]:
-    """Every enabled portfolio schedule, with the slot of its newest run (None: never ran)."""
+    """Every enabled portfolio schedule in an installed workspace, with the slot of its newest run (None:
+    never ran)."""
     newest = newest_slots(PortfolioRun.__table__)
     statement = (select(PortfolioSchedule, newest.c.slot)
                  .outerjoin(newest, newest.c.schedule_id == PortfolioSchedule.id)
-                 .where(PortfolioSchedule.enabled.is_(True)).order_by(PortfolioSchedule.id))
+                 .where(PortfolioSchedule.enabled.is_(True), installed(PortfolioSchedule.team_id))
+                 .order_by(PortfolioSchedule.id))
     return [(schedule, as_utc(slot)) for schedule, slot in (await session.execute(statement)).all()]
 
 

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.queries.workspaces import installed
 from storage.tables import DocRecord, DocRequest, Milestone, Project
 
 _OPEN = DocRequest.fulfilled_at.is_(None)
@@ -40,9 +41,10 @@ async def close(session: AsyncSession, request_ids: list[int], *, record_id: int
 
 
 async def reminders_due(session: AsyncSession, *, now: datetime, limit: int) -> list[DocRequest]:
-    """Open requests of active projects whose next reminder is due, oldest first."""
+    """Open requests of active projects in installed workspaces whose next reminder is due, oldest first."""
     statement = (select(DocRequest).join(Project, Project.id == DocRequest.project_id)
-                 .where(_OPEN, DocRequest.next_reminder_at <= now, Project.archived_at.is_(None))
+                 .where(_OPEN, DocRequest.next_reminder_at <= now, Project.archived_at.is_(None),
+                        installed(DocRequest.team_id))
                  .order_by(DocRequest.next_reminder_at, DocRequest.id).limit(limit))
     return list((await session.execute(statement.execution_options(populate_existing=True))).scalars())
 

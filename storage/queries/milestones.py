@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.queries.workspaces import installed
 from storage.tables import Milestone, Project
 
 _OPEN = Milestone.done_at.is_(None)
@@ -53,10 +54,11 @@ async def open_names(session: AsyncSession, project_id: int) -> list[str]:
 
 
 async def overdue_unannounced(session: AsyncSession, *, before: date, limit: int) -> list[Milestone]:
-    """Open milestones of active projects due before `before` whose overdue announcement is not made."""
+    """Open milestones of active projects in installed workspaces due before `before` whose overdue
+    announcement is not made."""
     statement = (select(Milestone).join(Project, Project.id == Milestone.project_id)
                  .where(_OPEN, Milestone.due < before, Milestone.overdue_announced_at.is_(None),
-                        Project.archived_at.is_(None))
+                        Project.archived_at.is_(None), installed(Milestone.team_id))
                  .order_by(Milestone.due, Milestone.id).limit(limit))
     return list((await session.execute(statement)).scalars())
 

@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
+from storage.queries.workspaces import installed
 from storage.tables import RoleAssignment, SlackUser, Stakeholder
 
 _U = SlackUser.__table__.c
@@ -37,14 +38,14 @@ async def store(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
 
 async def due_for_refresh(session: AsyncSession, *, stale_before: datetime, limit: int) -> list[tuple[str, str]]:
     """(team_id, user_id) of current role holders and stakeholders never looked up or looked up before
-    `stale_before`, the longest-waiting first."""
+    `stale_before`, the longest-waiting first; in installed workspaces only (no token to look them up with)."""
     people = union(
         select(_ROLES.team_id, _ROLES.user_id).where(_ROLES.removed_at.is_(None)),
         select(_STAKEHOLDERS.team_id, _STAKEHOLDERS.user_id).where(_STAKEHOLDERS.removed_at.is_(None)),
     ).subquery()
     statement = (select(people.c.team_id, people.c.user_id)
                  .outerjoin(SlackUser.__table__, and_(_U.team_id == people.c.team_id, _U.user_id == people.c.user_id))
-                 .where(or_(_U.fetched_at.is_(None), _U.fetched_at < stale_before))
+                 .where(or_(_U.fetched_at.is_(None), _U.fetched_at < stale_before), installed(people.c.team_id))
                  .order_by(_U.fetched_at.is_not(None), _U.fetched_at)
                  .limit(limit))
     return [(team_id, user_id) for team_id, user_id in await session.execute(statement)]

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.queries.upsert import insert_for
-from storage.tables import CheckinAnswer, Project, Schedule, ScheduleRun, Workspace, WorkspaceState
+from storage.queries.workspaces import installed
+from storage.tables import CheckinAnswer, Project, Schedule, ScheduleRun
 
 RUNS = ScheduleRun.__table__
 
@@ -52,9 +53,7 @@ async def enabled_schedules(session: AsyncSession) -> list[tuple[Schedule, datet
     statement = (select(Schedule, newest.c.slot)
                  .join(Project, Project.id == Schedule.project_id)
                  .outerjoin(newest, newest.c.schedule_id == Schedule.id)
-                 .where(Schedule.enabled.is_(True), Project.archived_at.is_(None),
-                        ~exists().where(Workspace.team_id == Schedule.team_id,
-                                        Workspace.state != WorkspaceState.INSTALLED))
+                 .where(Schedule.enabled.is_(True), Project.archived_at.is_(None), installed(Schedule.team_id))
                  .order_by(Schedule.id))
     rows = (await session.execute(statement)).all()
     # func.max loses the column type on SQLite: make it an aware UTC datetime either way.
@@ -142,7 +141,8 @@ async def latest_run(session: AsyncSession, project_id: int, kind: str, *, befor
 async def claim_reminders_due(session: AsyncSession, *, now: datetime, limit: int) -> list[ScheduleRun]:
     statement = (select(ScheduleRun)
                  .where(ScheduleRun.kind == "checkin", ScheduleRun.closed_at.is_(None),
-                        ScheduleRun.reminded_at.is_(None), ScheduleRun.remind_at <= now)
+                        ScheduleRun.reminded_at.is_(None), ScheduleRun.remind_at <= now,
+                        installed(ScheduleRun.team_id))
                  .order_by(ScheduleRun.id).limit(limit))
     return list((await session.execute(
         skip_locked(session, statement).execution_options(populate_existing=True))).scalars())
@@ -151,20 +151,30 @@ async def claim_reminders_due(session: AsyncSession, *, now: datetime, limit: in
 async def claim_closings_due(session: AsyncSession, *, now: datetime, limit: int) -> list[ScheduleRun]:
     statement = (select(ScheduleRun)
                  .where(ScheduleRun.kind == "checkin", ScheduleRun.closed_at.is_(None),
-                        ScheduleRun.closes_at <= now)
+                        ScheduleRun.closes_at <= now, installed(ScheduleRun.team_id))
                  .order_by(ScheduleRun.id).limit(limit))
     return list((await session.execute(
         skip_locked(session, statement).execution_options(populate_existing=True))).scalars())
 
 
-async def mark(session: AsyncSession, run_id: int, **values) -> None:
-    await session.execute(update(ScheduleRun).where(ScheduleRun.id == run_id).values(**values)
-                          .execution_options(synchronize_session=False))
+async def mark_all(session: AsyncSession, run_ids: list[int], **values) -> None:
+    if run_ids:
+        await session.execute(update(ScheduleRun).where(ScheduleRun.id.in_(run_ids)).values(**values)
+                              .execution_options(synchronize_session=False))
 
 
 async def answers(session: AsyncSession, run_id: int) -> list[CheckinAnswer]:
-    statement = select(CheckinAnswer).where(CheckinAnswer.run_id == run_id).order_by(CheckinAnswer.id)
-    return list((await session.execute(statement)).scalars())
+    return (await answers_in(session, [run_id]))[run_id]
+
+
+async def answers_in(session: AsyncSession, run_ids: list[int]) -> dict[int, list[CheckinAnswer]]:
+    """Each run's answers, oldest first (one statement)."""
+    found: dict[int, list[CheckinAnswer]] = {run_id: [] for run_id in run_ids}
+    if run_ids:
+        statement = select(CheckinAnswer).where(CheckinAnswer.run_id.in_(found)).order_by(CheckinAnswer.id)
+        for answer in (await session.execute(statement)).scalars():
+            found[answer.run_id].append(answer)
+    return found
 
 
 async def answer_of(session: AsyncSession, run_id: int, user_id: str) -> CheckinAnswer | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.queries.workspaces import installed
 from storage.queries.schedules import as_utc
 from storage.queries.upsert import insert_for
 from storage.tables import CheckinAnswer, Project, StaleNudge
@@ -24,7 +25,7 @@ async def quiet_candidates(session: AsyncSession) -> list[tuple[Project, datetim
     statement = (select(Project, answered.c.at, nudged.c.at)
                  .outerjoin(answered, answered.c.project_id == Project.id)
                  .outerjoin(nudged, nudged.c.project_id == Project.id)
-                 .where(Project.archived_at.is_(None)).order_by(Project.id))
+                 .where(Project.archived_at.is_(None), installed(Project.team_id)).order_by(Project.id))
     return [(project, as_utc(answer), as_utc(nudge)) for project, answer, nudge in
             (await session.execute(statement)).all()]
 

@@ -30,10 +30,20 @@ async def roles_of(session: AsyncSession, project_id: int, user_id: str) -> froz
 
 async def current_holders(session: AsyncSession, project_id: int) -> list[tuple[str, str]]:
     """(role, user_id) for every role held in the project now, oldest assignment first."""
-    statement = (select(RoleAssignment.role, RoleAssignment.user_id)
-                 .where(RoleAssignment.project_id == project_id, RoleAssignment.removed_at.is_(None))
-                 .order_by(RoleAssignment.id))
-    return [(role, user_id) for role, user_id in (await session.execute(statement)).all()]
+    return (await holders_in(session, [project_id]))[project_id]
+
+
+async def holders_in(session: AsyncSession, project_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """`current_holders` of each of `project_ids` (one statement; a project with no one holds [])."""
+    held: dict[int, list[tuple[str, str]]] = {project_id: [] for project_id in project_ids}
+    if not project_ids:
+        return held
+    statement = (select(ROLES.c.project_id, ROLES.c.role, ROLES.c.user_id)
+                 .where(ROLES.c.project_id.in_(held), ROLES.c.removed_at.is_(None))
+                 .order_by(ROLES.c.id))
+    for project_id, role, user_id in (await session.execute(statement)).all():
+        held[project_id].append((role, user_id))
+    return held
 
 
 async def current_assignment(session: AsyncSession, project_id: int, user_id: str,

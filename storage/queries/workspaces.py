@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
@@ -27,6 +27,13 @@ async def ensure(session: AsyncSession, team_id: str, *, enterprise_id: str | No
                                   installed_at=now)
                           .on_conflict_do_nothing(index_elements=["team_id"]))
     return await get(session, team_id, lock=True)
+
+
+def installed(team_column):
+    """A WHERE clause for sweeps: the row's workspace is installed (one with no workspace row is: single-
+    workspace mode records none before start-up's auth.test). An uninstalled workspace's rows wait, their
+    claims unmoved, and are taken up again after a reinstall."""
+    return ~exists().where(Workspace.team_id == team_column, Workspace.state != WorkspaceState.INSTALLED)
 
 
 async def not_installed(session: AsyncSession) -> dict[str, str]:

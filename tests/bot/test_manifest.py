@@ -32,7 +32,8 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "files.info": {"files:read"},
     "users.info": {"users:read"},
 }
-EVENT_SCOPES = {"app_home_opened": set(), "member_joined_channel": {"channels:read", "groups:read"}}
+EVENT_SCOPES = {"app_home_opened": set(), "member_joined_channel": {"channels:read", "groups:read"},
+                "app_uninstalled": set(), "tokens_revoked": set()}
 SLASH_COMMAND_SCOPES = {"commands"}
 
 
@@ -98,3 +99,12 @@ def test_the_message_shortcut_is_declared_with_its_callback_id():
     assert shortcut == {"name": "Send as model feedback", "type": "message", "callback_id": CallbackId.MODEL_FEEDBACK,
                         "description": "Store this message as feedback on the model's predictions"}
     assert len(shortcut["name"]) <= 24 and len(shortcut["description"]) <= 80  # Slack's limits for shortcuts
+
+
+def test_every_event_crisp_listens_to_is_subscribed():
+    """Slack sends an event only to apps subscribed to it: an uninstall would otherwise go unnoticed."""
+    sources = "\n".join(path.read_text() for path in (REPO / "handlers").glob("**/*.py"))
+    listened = set(re.findall(r'app\.event\("([a-z_]+)"\)', sources))
+    assert {"app_uninstalled", "tokens_revoked", "app_home_opened", "member_joined_channel"} <= listened
+    subscribed = build_manifest("/crisp")["settings"]["event_subscriptions"]["bot_events"]
+    assert listened <= set(subscribed)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.manifest import BOT_SCOPES
+from bot.runtime import Runtime
 from storage.tables import SlackBots, SlackInstallations, SlackOAuthStates
 from tests.workspaces.oauth_helpers import (command_from, finish_install, install, oauth_runtime,  # noqa: F401
                                             oauth_slack, start_install)
@@ -158,3 +159,16 @@ async def test_reinstalling_keeps_one_token_per_workspace_the_newest(oauth_runti
     await install(http, base(oauth_runtime), standin, TEAM)
     bot = await oauth_runtime.installed_tokens.installed(TEAM)
     assert bot.token == standin.installs.tokens_of(TEAM)[-1]
+
+
+async def test_single_workspace_alert_settings_are_named_as_unused_when_serving_many(database_url, standin, clock,
+                                                                                     caplog):
+    from tests.workspaces.oauth_helpers import oauth_settings
+
+    settings = oauth_settings(database_url, standin, alert_channel="C0ALERTS")
+    runtime = Runtime(settings, clock=clock)
+    with caplog.at_level("WARNING", logger="crisp"):
+        await runtime.start(http=False, worker=False)
+    await runtime.stop()
+    assert any("ALERT_CHANNEL set but not used when serving many workspaces" in r.getMessage()
+               for r in caplog.records)

@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from bot.workspaces.installed import ROTATION_WINDOW_MINUTES
+from bot.workspaces.tokens import TokenUnavailable
 from tests.workspaces.oauth_helpers import install, oauth_runtime, oauth_slack, start_oauth_runtime  # noqa: F401
 
 TEAM = "T0ALPHA"
@@ -98,7 +99,8 @@ async def test_an_expired_token_that_cannot_be_refreshed_is_not_used(oauth_runti
     await installed(oauth_runtime, standin)
     clock.advance(hours=13)
     standin.fail("oauth.v2.access", status=500)
-    assert await oauth_runtime.installed_tokens.bot_token(TEAM) is None
+    with pytest.raises(TokenUnavailable):  # installed, so its calls wait rather than park
+        await oauth_runtime.installed_tokens.bot_token(TEAM)
 
 
 async def test_the_ack_path_refreshes_beside_the_request(oauth_runtime, oauth_slack, standin, clock):
@@ -118,3 +120,119 @@ async def test_the_ack_path_refreshes_beside_the_request(oauth_runtime, oauth_sl
     await asyncio.gather(*oauth_runtime.installed_tokens._refreshing.values())
     assert await oauth_runtime.installed_tokens.bot_token(TEAM) not in (None, old)
     assert len(refreshes(standin)) == 1
+
+
+async def test_an_expired_token_whose_refresh_fails_still_answers_commands_from_the_database(
+        oauth_runtime, oauth_slack, standin, clock):
+    """Slack refusing the refresh for a while must not turn the workspace's commands into errors, nor make
+    the ack path wait for Slack."""
+    from tests.workspaces.oauth_helpers import command_from
+
+    await installed(oauth_runtime, standin)
+    clock.advance(hours=13)  # past the token's expiry
+    standin.fail("oauth.v2.access", status=500, times=50)
+    before = len(standin.calls)
+
+    answer = await command_from(oauth_slack, TEAM, "project list")
+
+    assert answer.status == 200 and "No active projects" in answer.json["text"]
+    assert not [c for c in standin.calls[before:] if c.method in ("chat.postMessage", "auth.test")]
+    await asyncio.gather(*oauth_runtime.installed_tokens._refreshing.values(), return_exceptions=True)
+
+
+async def test_messages_of_a_workspace_whose_refresh_fails_wait_and_go_out_once_slack_refreshes(
+        oauth_runtime, standin, clock):
+    from sqlalchemy import select
+
+    from storage.tables import OutboxMessage, OutboxStatus
+
+    await installed(oauth_runtime, standin)
+    clock.advance(hours=13)
+    standin.fail("oauth.v2.access", status=500, times=3)
+    async with oauth_runtime.db.transaction() as session:
+        await oauth_runtime.outbox.post(session, TEAM, "C0ALPHA", {"text": "model retrained"})
+    await oauth_runtime.worker.run_once()
+    async with oauth_runtime.db.read() as session:
+        [row] = (await session.execute(select(OutboxMessage))).scalars().all()
+    assert row.status == OutboxStatus.PENDING and "expired" in row.last_error  # waiting, not parked
+    await oauth_runtime.worker.drain(advance=clock.advance)
+    assert [m["text"] for m in standin.messages("C0ALPHA")] == ["model retrained"]
+
+
+class FlakyStore:
+    """The database refusing the refreshed token's write `failures` times (busy, unreachable), then taking it."""
+
+    def __init__(self, monkeypatch, failures: int):
+        from sqlalchemy.exc import OperationalError
+
+        from storage.queries import slack_installs
+
+        self.left = failures
+        real = slack_installs.store_refreshed_token
+
+        async def store(*args, **kwargs):
+            if self.left > 0:
+                self.left -= 1
+                raise OperationalError("UPDATE slack_bots", {}, Exception("database is locked"))
+            return await real(*args, **kwargs)
+
+        monkeypatch.setattr(slack_installs, "store_refreshed_token", store)
+
+
+def quick_retries(runtime) -> None:
+    runtime.installed_tokens.store_retry = (0.0, 0.0, 0.0)
+    runtime.installed_tokens.store_again = 0.01
+
+
+async def stored_token(runtime) -> str:
+    runtime.installed_tokens._cache.clear()
+    bot = await runtime.installed_tokens.installed(TEAM)
+    return bot.token
+
+
+async def test_a_refreshed_token_the_database_refuses_once_is_stored_by_the_retry(oauth_runtime, standin, clock,
+                                                                                  monkeypatch):
+    old = await installed(oauth_runtime, standin)
+    quick_retries(oauth_runtime)
+    FlakyStore(monkeypatch, failures=1)
+    into_the_window(clock)
+
+    token = await oauth_runtime.installed_tokens.bot_token(TEAM)
+
+    assert token != old and len(refreshes(standin)) == 1
+    oauth_runtime.installed_tokens.drop_cached(None, TEAM)
+    assert await stored_token(oauth_runtime) == token
+
+
+async def test_a_refreshed_token_the_database_keeps_refusing_is_used_from_memory_and_stored_later(
+        oauth_runtime, standin, clock, monkeypatch, caplog):
+    old = await installed(oauth_runtime, standin)
+    quick_retries(oauth_runtime)
+    flaky = FlakyStore(monkeypatch, failures=6)
+    into_the_window(clock)
+
+    token = await oauth_runtime.installed_tokens.bot_token(TEAM)
+
+    assert token != old and len(refreshes(standin)) == 1  # Slack's only copy: not lost, not refreshed again
+    assert any(r.levelname == "CRITICAL" and TEAM in r.getMessage() for r in caplog.records)
+    assert await oauth_runtime.installed_tokens.bot_token(TEAM) == token
+    client = await oauth_runtime.slack.for_team(TEAM)
+    assert (await client.auth_test())["team_id"] == TEAM  # the old refresh token is spent; the new one works
+    for _ in range(500):  # the background store, every 10 ms, until the database takes it
+        if flaky.left == 0 and not oauth_runtime.installed_tokens._unstored:
+            break
+        await asyncio.sleep(0.01)
+    assert await stored_token(oauth_runtime) == token
+    assert len(refreshes(standin)) == 1
+
+
+async def test_an_uninstall_drops_a_refreshed_token_still_waiting_to_be_stored(oauth_runtime, standin, clock,
+                                                                               monkeypatch):
+    await installed(oauth_runtime, standin)
+    quick_retries(oauth_runtime)
+    FlakyStore(monkeypatch, failures=10_000)
+    into_the_window(clock)
+    assert await oauth_runtime.installed_tokens.bot_token(TEAM) is not None
+    await oauth_runtime.installed_tokens.forget(TEAM)
+    assert await oauth_runtime.installed_tokens.bot_token(TEAM) is None
+    assert oauth_runtime.installed_tokens._storing == {}
