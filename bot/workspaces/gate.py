@@ -16,7 +16,6 @@ from slack_bolt.request.internals import extract_enterprise_id
 
 from bot.services import Services
 from bot.workspaces import service as workspaces
-from bot.workspaces.tokens import TokenUnavailable
 from bot.workspaces.install_pages import INSTALL_PAGE_PATH
 
 # Events that must reach Bolt whatever the workspace's state: they are how it learns the state.
@@ -101,7 +100,9 @@ async def refusal(services: Services, body: dict[str, Any],
 
 
 async def _has_token(services: Services, team_id: str, enterprise_id: str | None) -> bool:
-    try:
-        return await services.tokens.bot_token(team_id, enterprise_id) is not None
-    except TokenUnavailable:
-        return True  # installed again; its token is being refreshed
+    """Installed again (elsewhere): read from the store as stored, never refreshed here, so the request path
+    makes no Slack call; a token source without a store is asked for its token."""
+    installed = getattr(services.tokens, "installed", None)
+    if installed is not None:
+        return await installed(team_id, enterprise_id) is not None
+    return await services.tokens.bot_token(team_id, enterprise_id) is not None

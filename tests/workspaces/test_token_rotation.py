@@ -236,3 +236,28 @@ async def test_an_uninstall_drops_a_refreshed_token_still_waiting_to_be_stored(o
     await oauth_runtime.installed_tokens.forget(TEAM)
     assert await oauth_runtime.installed_tokens.bot_token(TEAM) is None
     assert oauth_runtime.installed_tokens._storing == {}
+
+
+async def test_a_workspace_installed_again_elsewhere_is_resumed_without_refreshing_on_the_request(
+        oauth_runtime, oauth_slack, standin, clock):
+    """The gate finds the new installation in the store as stored: a token due for a refresh is refreshed
+    beside the request, never before its answer."""
+    from sqlalchemy import update
+
+    from storage.tables import Workspace, WorkspaceState
+    from tests.workspaces.oauth_helpers import command_from
+
+    await installed(oauth_runtime, standin)
+    async with oauth_runtime.db.transaction() as session:  # this process still thinks it uninstalled
+        await session.execute(update(Workspace).where(Workspace.team_id == TEAM)
+                              .values(state=WorkspaceState.UNINSTALLED))
+    oauth_runtime.workspace_states.forget()
+    into_the_window(clock)
+    held = standin.hold("oauth.v2.access")
+
+    answer = await asyncio.wait_for(command_from(oauth_slack, TEAM, "project list"), 5)
+
+    assert answer.status == 200 and "No active projects" in answer.json["text"]
+    assert not await oauth_runtime.workspace_states.is_uninstalled(TEAM)
+    held.release()
+    await asyncio.gather(*oauth_runtime.installed_tokens._refreshing.values(), return_exceptions=True)
